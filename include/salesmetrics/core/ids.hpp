@@ -1,0 +1,78 @@
+// salesmetrics/core/ids.hpp: dense identifiers and the dictionaries that map them to the user's ids.
+//
+// In memory every reference (rep, contact, account, opportunity, lead, thread, category value)
+// is a dense_id in 0..n-1, so per-group state lives in plain arrays. `no_id` (-1) is a missing
+// reference. A dictionary assigns dense ids to the user's textual ids (Salesforce ids, names) in
+// first-seen order and maps them back for output.
+#pragma once
+#include <salesmetrics/core/config.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+SALESMETRICS_BEGIN_NAMESPACE
+
+using dense_id = std::int32_t;
+inline constexpr dense_id no_id = -1;
+
+[[nodiscard]] constexpr bool is_missing(dense_id id) noexcept { return id < 0; }
+
+class dictionary {
+ public:
+  dictionary() = default;
+  explicit dictionary(std::vector<std::string> names) {
+    for (auto& n : names) encode(n);
+  }
+
+  /// The dense id of `name`, adding it when new.
+  dense_id encode(std::string_view name) {
+    if (auto it = index_.find(name); it != index_.end()) return it->second;
+    if (names_.size() >= static_cast<std::size_t>(INT32_MAX)) throw std::length_error("dictionary: more than 2^31-1 ids");
+    const auto id = static_cast<dense_id>(names_.size());
+    names_.emplace_back(name);
+    index_.emplace(names_.back(), id);
+    return id;
+  }
+
+  /// The dense id of `name` if known.
+  [[nodiscard]] std::optional<dense_id> find(std::string_view name) const {
+    if (auto it = index_.find(name); it != index_.end()) return it->second;
+    return std::nullopt;
+  }
+
+  /// The user's id for a dense id; "" for no_id.
+  [[nodiscard]] const std::string& name(dense_id id) const {
+    static const std::string none;
+    if (id < 0) return none;
+    return names_.at(static_cast<std::size_t>(id));
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return names_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return names_.empty(); }
+  [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
+
+  /// Identity dictionary "0".."n-1" for data whose ids are already dense integers.
+  [[nodiscard]] static dictionary integers(std::size_t n) {
+    dictionary d;
+    d.names_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) d.encode(std::to_string(i));
+    return d;
+  }
+
+ private:
+  struct hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::vector<std::string> names_;
+  // The map owns copies of the names: a view into names_ would dangle when the vector grows.
+  std::unordered_map<std::string, dense_id, hash, std::equal_to<>> index_;
+};
+
+SALESMETRICS_END_NAMESPACE

@@ -1,0 +1,26 @@
+# Configures, builds and runs tests/consumers/project in one consumption STYLE.
+file(REMOVE_RECURSE ${WORK})
+set(extra "")
+if(STYLE STREQUAL "find_package")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${SALESMETRICS_BUILD} --prefix ${WORK}/prefix
+                  RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "cmake --install failed")
+  endif()
+  set(extra -DCMAKE_PREFIX_PATH=${WORK}/prefix)
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK}/build -G ${GENERATOR}
+                        -DCMAKE_CXX_COMPILER=${CXX} -DSTYLE=${STYLE} -DSALESMETRICS_DIR=${SALESMETRICS_DIR} ${extra}
+                RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "configuring the ${STYLE} consumer failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/build RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "building the ${STYLE} consumer failed")
+endif()
+execute_process(COMMAND ${WORK}/build/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message("${out}")
+if(rc)
+  message(FATAL_ERROR "the ${STYLE} consumer failed")
+endif()
