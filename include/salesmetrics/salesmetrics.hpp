@@ -9,3 +9,4 @@
 #include <salesmetrics/core/problems.hpp>
 #include <salesmetrics/core/time.hpp>
 #include <salesmetrics/table/dataset.hpp>
+#include <salesmetrics/metrics/catalog.hpp>

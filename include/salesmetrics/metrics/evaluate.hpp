@@ -1,0 +1,729 @@
+// salesmetrics/metrics/evaluate.hpp: one fused pass per table over the columns, grouped.
+//
+//   auto r = evaluate<win_rate, average_deal_size, emails_sent>(data.view(), group::rep,
+//                                                               {.window = q3}, par(2));
+//
+// Plan (all fixed at compile time by metric_set): the leaf metrics are grouped by table and by
+// anchor. For each table one loop runs over its rows; per row and anchor it tests the window
+// once, maps the group key to a slot once (an array index; a hash slot only for huge key
+// spaces) and updates every leaf state of that slot. No virtual calls, no allocation per row
+// (states that hold values, like exact medians, grow amortised). par(n) gives each thread a
+// contiguous chunk of every table and its own states; partial results are merged in chunk
+// order with each metric's merge. Derived metrics are then computed per group from their
+// dependencies' results.
+//
+// evaluate_partial() stops before the results: its partial_result holds the groups' absolute
+// keys and leaf states, merges with another partial (from another thread, process or machine:
+// save()/load() serialise it) and finish() turns it into the result table.
+#pragma once
+#include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/execution.hpp>
+#include <salesmetrics/metrics/context.hpp>
+#include <salesmetrics/metrics/group_by.hpp>
+#include <salesmetrics/metrics/metric.hpp>
+#include <salesmetrics/metrics/metric_set.hpp>
+#include <salesmetrics/metrics/result_table.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+SALESMETRICS_BEGIN_NAMESPACE
+namespace metrics {
+
+/// Context columns a leaf may ask for with `static constexpr unsigned needs = ...;`.
+namespace needs {
+inline constexpr unsigned as_of = 1;             // ctx.as_of must be set
+inline constexpr unsigned stage_entered = 2;     // ctx.stage_entered (implies as_of)
+inline constexpr unsigned first_win = 4;         // ctx.first_win_of_account
+inline constexpr unsigned marketing_source = 8;  // ctx.marketing_source
+}  // namespace needs
+
+namespace detail {
+
+inline constexpr std::int64_t none_key = std::numeric_limits<std::int64_t>::max();
+
+template <class M> constexpr unsigned needs_of() {
+  if constexpr (requires { M::needs; }) return M::needs;
+  else return 0;
+}
+
+// ---- key components bound to the data -------------------------------------------------------
+
+template <class K> struct bound;
+
+/// Id keys: code = id when 0 <= id < n, else n ("(none)").
+template <class K>
+  requires(!std::is_same_v<K, group::period_key> && !std::is_same_v<K, group::attribute_key> &&
+           !std::is_same_v<K, group::everything_key>)
+struct bound<K> {
+  std::uint64_t n = 0;  // ids; the cardinality is n + 1
+  const dictionary* names = nullptr;
+  [[nodiscard]] std::uint64_t cardinality() const noexcept { return n + 1; }
+  template <class T>
+  [[nodiscard]] std::uint64_t code(const eval_context& c, const typename T::view_type& v, std::size_t i, timestamp) const noexcept {
+    const auto id = static_cast<std::uint64_t>(static_cast<std::uint32_t>(id_reader<K, T>::read(c, v, i)));
+    return id < n ? id : n;
+  }
+  [[nodiscard]] std::int64_t value(std::uint64_t code) const noexcept { return code < n ? static_cast<std::int64_t>(code) : none_key; }
+  [[nodiscard]] std::uint64_t code_of_value(std::int64_t v) const noexcept { return v == none_key ? n : static_cast<std::uint64_t>(v); }
+  [[nodiscard]] std::string label(std::int64_t v) const {
+    if (v == none_key) return "(none)";
+    if (names != nullptr && static_cast<std::size_t>(v) < names->size()) return names->name(static_cast<dense_id>(v));
+    return std::to_string(v);
+  }
+};
+
+template <> struct bound<group::everything_key> {
+  [[nodiscard]] std::uint64_t cardinality() const noexcept { return 1; }
+  template <class T>
+  [[nodiscard]] std::uint64_t code(const eval_context&, const typename T::view_type&, std::size_t, timestamp) const noexcept { return 0; }
+  [[nodiscard]] std::int64_t value(std::uint64_t) const noexcept { return 0; }
+  [[nodiscard]] std::uint64_t code_of_value(std::int64_t) const noexcept { return 0; }
+  [[nodiscard]] std::string label(std::int64_t) const { return "all"; }
+};
+
+template <> struct bound<group::period_key> {
+  calendar_period calendar{};
+  std::int64_t first = 0;  // period index of code 0
+  std::uint64_t n = 0;     // periods; code n = "(none)" (missing instant)
+  [[nodiscard]] std::uint64_t cardinality() const noexcept { return n + 1; }
+  template <class T>
+  [[nodiscard]] std::uint64_t code(const eval_context&, const typename T::view_type&, std::size_t, timestamp t) const noexcept {
+    if (is_missing(t)) return n;
+    const auto c = static_cast<std::uint64_t>(calendar.index(t) - first);
+    return c < n ? c : n;
+  }
+  [[nodiscard]] std::int64_t value(std::uint64_t code) const noexcept { return code < n ? first + static_cast<std::int64_t>(code) : none_key; }
+  [[nodiscard]] std::uint64_t code_of_value(std::int64_t v) const noexcept {
+    return v == none_key ? n : static_cast<std::uint64_t>(v - first);
+  }
+  [[nodiscard]] std::string label(std::int64_t v) const { return v == none_key ? "(none)" : calendar.label(v); }
+};
+
+template <> struct bound<group::attribute_key> {
+  std::string column;
+  attribute_view opportunity_attr{};  // for opportunities, activities and stage history (by their opportunity)
+  attribute_view lead_attr{};
+  std::uint64_t n = 0;
+  [[nodiscard]] std::uint64_t cardinality() const noexcept { return n + 1; }
+  template <class T>
+  [[nodiscard]] std::uint64_t code(const eval_context& c, const typename T::view_type& v, std::size_t i, timestamp) const noexcept {
+    dense_id id = no_id;
+    if constexpr (std::is_same_v<T, opportunities_table>) id = at_or_none(opportunity_attr.codes, i);
+    else if constexpr (std::is_same_v<T, leads_table>) id = at_or_none(lead_attr.codes, i);
+    else if constexpr (std::is_same_v<T, activities_table>)
+      id = v.opportunity_id.empty() ? no_id : at_or_none(opportunity_attr.codes, opportunity_row_of(c, v.opportunity_id[i]));
+    else id = at_or_none(opportunity_attr.codes, opportunity_row_of(c, v.opportunity_id[i]));
+    const auto u = static_cast<std::uint64_t>(static_cast<std::uint32_t>(id));
+    return u < n ? u : n;
+  }
+  [[nodiscard]] std::int64_t value(std::uint64_t code) const noexcept { return code < n ? static_cast<std::int64_t>(code) : none_key; }
+  [[nodiscard]] std::uint64_t code_of_value(std::int64_t v) const noexcept { return v == none_key ? n : static_cast<std::uint64_t>(v); }
+  [[nodiscard]] std::string label(std::int64_t v) const {
+    if (v == none_key) return "(none)";
+    const attribute_view& a = opportunity_attr.labels != nullptr ? opportunity_attr : lead_attr;
+    return a.labels != nullptr ? a.labels->name(static_cast<dense_id>(v)) : std::to_string(v);
+  }
+};
+
+template <class K> struct as_composite { using type = group::composite<K>; static group::composite<K> make(const K& k) { return {std::tuple<K>{k}}; } };
+template <class... Ks> struct as_composite<group::composite<Ks...>> {
+  using type = group::composite<Ks...>;
+  static const type& make(const type& k) { return k; }
+};
+
+// ---- slots: dense array index, or a hash of the mixed-radix code ------------------------------
+
+/// Open addressing, linear probing, power-of-two capacity; maps a key code to a slot number.
+class slot_hash {
+ public:
+  void reserve(std::size_t n) { rehash(std::max<std::size_t>(16, std::bit_ceil(n * 2))); }
+  /// The slot of `code`, inserting it as slot `next` when new (then returns next and sets `inserted`).
+  std::uint32_t find_or_insert(std::uint64_t code, std::uint32_t next, bool& inserted) {
+    if ((size_ + 1) * 2 > keys_.size()) rehash(keys_.empty() ? 64 : keys_.size() * 2);
+    std::size_t h = mix(code) & (keys_.size() - 1);
+    while (true) {
+      if (slots_[h] == empty) {
+        keys_[h] = code;
+        slots_[h] = next;
+        ++size_;
+        inserted = true;
+        return next;
+      }
+      if (keys_[h] == code) {
+        inserted = false;
+        return slots_[h];
+      }
+      h = (h + 1) & (keys_.size() - 1);
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
+  static std::uint64_t mix(std::uint64_t x) noexcept {  // splitmix64 finaliser
+    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL; x ^= x >> 27; x *= 0x94d049bb133111ebULL; return x ^ (x >> 31);
+  }
+  void rehash(std::size_t cap) {
+    std::vector<std::uint64_t> old_keys(cap);
+    std::vector<std::uint32_t> old_slots(cap, empty);
+    old_keys.swap(keys_);
+    old_slots.swap(slots_);
+    size_ = 0;
+    for (std::size_t i = 0; i < old_slots.size(); ++i) {
+      if (old_slots[i] == empty) continue;
+      std::size_t h = mix(old_keys[i]) & (cap - 1);
+      while (slots_[h] != empty) h = (h + 1) & (cap - 1);
+      keys_[h] = old_keys[i];
+      slots_[h] = old_slots[i];
+      ++size_;
+    }
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace detail
+
+/// Leaf states per group with the groups' absolute keys (one value per key component, ids and
+/// period indices; detail::none_key for "(none)"), sorted by key. Mergeable and serialisable.
+template <class Set, std::size_t KeyArity>
+class partial_result {
+ public:
+  using key_type = std::array<std::int64_t, KeyArity>;
+  using state_type = typename Set::group_state;
+
+  std::vector<key_type> keys;
+  std::vector<state_type> states;
+
+  /// Folds `other` in: groups present in both merge with each leaf's merge(); the result stays sorted.
+  void merge(const partial_result& other) {
+    std::vector<key_type> k;
+    std::vector<state_type> s;
+    k.reserve(keys.size() + other.keys.size());
+    s.reserve(keys.size() + other.keys.size());
+    std::size_t a = 0, b = 0;
+    while (a < keys.size() || b < other.keys.size()) {
+      if (b == other.keys.size() || (a < keys.size() && keys[a] < other.keys[b])) {
+        k.push_back(keys[a]); s.push_back(std::move(states[a])); ++a;
+      } else if (a == keys.size() || other.keys[b] < keys[a]) {
+        k.push_back(other.keys[b]); s.push_back(other.states[b]); ++b;
+      } else {
+        k.push_back(keys[a]); s.push_back(std::move(states[a]));
+        merge_states(s.back(), other.states[b]);
+        ++a; ++b;
+      }
+    }
+    keys = std::move(k);
+    states = std::move(s);
+  }
+
+  static void merge_states(state_type& into, const state_type& from) {
+    merge_leaves(into, from, std::make_index_sequence<Set::leaves::size>{});
+  }
+
+  /// Binary serialisation (host byte order): group count, then per group its key and each leaf
+  /// state (trivially copyable states byte-wise, others through their save()).
+  void save(std::string& out) const {
+    append_pod(out, static_cast<std::uint64_t>(keys.size()));
+    for (std::size_t g = 0; g < keys.size(); ++g) {
+      append_pod(out, keys[g]);
+      std::apply([&](const auto&... st) { (save_state(out, st), ...); }, states[g]);
+    }
+  }
+  /// Reads what save() wrote; throws std::invalid_argument on truncated input.
+  void load(std::string_view in) {
+    std::uint64_t n = 0;
+    read_pod(in, n);
+    keys.resize(n);
+    states.assign(n, state_type{});
+    for (std::size_t g = 0; g < n; ++g) {
+      read_pod(in, keys[g]);
+      std::apply([&](auto&... st) { (load_state(in, st), ...); }, states[g]);
+    }
+    if (!in.empty()) throw std::invalid_argument("partial_result::load: trailing bytes after the last group");
+  }
+
+ private:
+  template <std::size_t... I>
+  static void merge_leaves(state_type& into, const state_type& from, std::index_sequence<I...>) {
+    (std::tuple_element_t<I, to_tuple_t<typename Set::leaves>>::merge(std::get<I>(into), std::get<I>(from)), ...);
+  }
+  template <class L> struct to_tuple;
+  template <class... Ls> struct to_tuple<type_list<Ls...>> { using type = std::tuple<Ls...>; };
+  template <class L> using to_tuple_t = typename to_tuple<L>::type;
+
+  template <class T> static void append_pod(std::string& out, const T& v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  template <class T> static void read_pod(std::string_view& in, T& v) {
+    if (in.size() < sizeof v) throw std::invalid_argument("partial_result::load: truncated input");
+    std::memcpy(&v, in.data(), sizeof v);
+    in.remove_prefix(sizeof v);
+  }
+  template <class S> static void save_state(std::string& out, const S& s) {
+    if constexpr (std::is_trivially_copyable_v<S>) append_pod(out, s);
+    else s.save(out);
+  }
+  template <class S> static void load_state(std::string_view& in, S& s) {
+    if constexpr (std::is_trivially_copyable_v<S>) read_pod(in, s);
+    else s.load(in);
+  }
+};
+
+namespace detail {
+
+template <class Set, class... Ks>
+class engine {
+ public:
+  using key_type = group::composite<Ks...>;
+  static constexpr std::size_t arity = sizeof...(Ks);
+  using partial = partial_result<Set, arity>;
+  using state_type = typename Set::group_state;
+
+  engine(const crm_view& data, const key_type& key, const evaluate_options& opts) : data_(data) {
+    check_keys(std::index_sequence_for<Ks...>{});
+    prepare_context(opts);
+    bind(key, std::index_sequence_for<Ks...>{});
+  }
+
+  template <class Policy>
+  partial run(const Policy& policy) const {
+    const unsigned threads = std::max(1u, policy.threads());
+    if (threads == 1) return run_chunk(0, 1);
+    std::vector<partial> parts(threads);
+    std::vector<std::thread> pool;
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        try {
+          parts[t] = run_chunk(t, threads);
+        } catch (...) {
+          std::lock_guard lock(error_mutex);
+          if (!error) error = std::current_exception();
+        }
+      });
+    for (auto& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
+    for (unsigned t = 1; t < threads; ++t) parts[0].merge(parts[t]);  // chunk order: deterministic
+    return std::move(parts[0]);
+  }
+
+  template <class... Requested>
+  result_table<Requested...> finish(const partial& p) {
+    result_table<Requested...> out;
+    out.key_names = {std::string(Ks::name)...};
+    out.key_values.resize(arity);
+    out.key_labels.resize(arity);
+    typename Set::group_results results{};
+    for (std::size_t g = 0; g < p.keys.size(); ++g) {
+      for (std::size_t k = 0; k < arity; ++k) out.key_values[k].push_back(p.keys[g][k] == none_key ? -1 : p.keys[g][k]);
+      label_row(out, p.keys[g], std::index_sequence_for<Ks...>{});
+      ctx_.group_label = out.key_label(out.key_values[0].size() - 1);
+      compute_results(p.states[g], results, std::make_index_sequence<Set::all::size>{});
+      out.template append<typename Set::group_results, Set>(results);
+    }
+    return out;
+  }
+
+  [[nodiscard]] const eval_context& context() const noexcept { return ctx_; }
+
+ private:
+  const crm_view& data_;
+  eval_context ctx_;
+  std::tuple<bound<Ks>...> bound_;
+  std::array<std::uint64_t, arity> stride_{};
+  std::uint64_t cardinality_ = 1;
+  bool dense_ = true;
+
+  template <class L> struct leaf_tuple;
+  template <class... Ls> struct leaf_tuple<type_list<Ls...>> { using type = std::tuple<Ls...>; };
+  using leaves_tuple = typename leaf_tuple<typename Set::leaves>::type;
+  static constexpr std::size_t leaf_count = Set::leaves::size;
+  template <std::size_t I> using leaf = std::tuple_element_t<I, leaves_tuple>;
+
+  static constexpr unsigned all_needs = [] {
+    unsigned n = 0;
+    [&]<std::size_t... I>(std::index_sequence<I...>) { ((n |= needs_of<leaf<I>>()), ...); }(std::make_index_sequence<leaf_count>{});
+    return n;
+  }();
+
+  template <class T> static constexpr bool reads_table() {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (std::is_same_v<typename leaf<I>::table, T> || ...);
+    }(std::make_index_sequence<leaf_count>{});
+  }
+
+  template <std::size_t... I>
+  static constexpr void check_keys(std::index_sequence<I...>) {
+    (check_key<std::tuple_element_t<I, std::tuple<Ks...>>>(), ...);
+  }
+  template <class K>
+  static constexpr void check_key() {
+    static_assert(GroupKeyComponent<K>, "salesmetrics::evaluate: the group key is not a salesmetrics::metrics::group key "
+                                        "(use group::rep, group::contact, group::period(...), group::by(...), ...)");
+    []<std::size_t... I>(std::index_sequence<I...>) { (check_key_on_leaf<K, leaf<I>>(), ...); }(std::make_index_sequence<leaf_count>{});
+  }
+  template <class K, class L>
+  static constexpr void check_key_on_leaf() {
+    static_assert(key_readable<K, typename L::table>,
+                  "salesmetrics::evaluate: a metric's table cannot be grouped by this key (see 'with K = <key>' and "
+                  "'L = <metric>'): e.g. opportunities have no contact; group by a key that table carries");
+  }
+
+  void prepare_context(const evaluate_options& opts) {
+    ctx_.window = opts.window;
+    ctx_.data = &data_;
+    ctx_.inputs = &opts.inputs;
+    const auto& opp = data_.opportunities;
+    if (!opp.opportunity_id.empty()) {
+      dense_id max_id = -1;
+      for (dense_id id : opp.opportunity_id) max_id = std::max(max_id, id);
+      ctx_.opportunity_row.assign(static_cast<std::size_t>(max_id + 1), no_id);
+      for (std::size_t r = 0; r < opp.opportunity_id.size(); ++r)
+        if (opp.opportunity_id[r] >= 0) ctx_.opportunity_row[static_cast<std::size_t>(opp.opportunity_id[r])] = static_cast<dense_id>(r);
+    }
+    ctx_.as_of = opts.as_of;
+    if (is_missing(ctx_.as_of) && (all_needs & (needs::as_of | needs::stage_entered)) != 0) ctx_.as_of = default_as_of();
+    if (all_needs & needs::stage_entered) fill_stage_entered();
+    if (all_needs & needs::first_win) fill_first_win();
+    if (all_needs & needs::marketing_source) fill_marketing(opts);
+  }
+
+  /// The window's end when bounded, else one second after the latest instant in the data.
+  [[nodiscard]] timestamp default_as_of() const {
+    if (ctx_.window.to != time_window{}.to) return ctx_.window.to;
+    std::int64_t latest = std::numeric_limits<std::int64_t>::min();
+    auto scan = [&](const auto& col) { for (timestamp t : col) if (!is_missing(t)) latest = std::max(latest, to_unix(t)); };
+    scan(data_.activities.ts);
+    scan(data_.opportunities.created_ts);
+    scan(data_.opportunities.closed_ts);
+    scan(data_.stage_history.ts);
+    scan(data_.leads.created_ts);
+    return latest == std::numeric_limits<std::int64_t>::min() ? timestamp{} : from_unix(latest + 1);
+  }
+
+  void fill_stage_entered() {
+    const auto& opp = data_.opportunities;
+    ctx_.stage_entered.assign(opp.created_ts.begin(), opp.created_ts.end());
+    const auto& h = data_.stage_history;
+    for (std::size_t i = 0; i < h.opportunity_id.size(); ++i) {
+      const dense_id row = opportunity_row_of(ctx_, h.opportunity_id[i]);
+      if (row < 0 || h.ts[i] >= ctx_.as_of) continue;
+      auto& e = ctx_.stage_entered[static_cast<std::size_t>(row)];
+      if (h.ts[i] > e) e = h.ts[i];
+    }
+  }
+
+  void fill_first_win() {
+    const auto& opp = data_.opportunities;
+    ctx_.first_win_of_account.assign(opp.opportunity_id.size(), 0);
+    if (opp.account_id.empty() || opp.closed_ts.empty()) return;
+    std::vector<dense_id> first;  // by account: row of its earliest won deal
+    for (std::size_t r = 0; r < opp.opportunity_id.size(); ++r) {
+      if (opp.status[r] != deal_status::won || opp.account_id[r] < 0) continue;
+      const auto a = static_cast<std::size_t>(opp.account_id[r]);
+      if (a >= first.size()) first.resize(a + 1, no_id);
+      const dense_id f = first[a];
+      if (f < 0 || opp.closed_ts[r] < opp.closed_ts[static_cast<std::size_t>(f)]) first[a] = static_cast<dense_id>(r);
+    }
+    for (dense_id f : first)
+      if (f >= 0) ctx_.first_win_of_account[static_cast<std::size_t>(f)] = 1;
+  }
+
+  void fill_marketing(const evaluate_options& opts) {
+    if (opts.marketing_sources.empty())
+      throw std::invalid_argument("salesmetrics::evaluate: marketing_sourced_share needs evaluate_options::marketing_sources "
+                                  "(the lead sources that count as marketing)");
+    if (data_.dictionaries == nullptr)
+      throw std::invalid_argument("salesmetrics::evaluate: marketing_sources are names; the data has no sources dictionary");
+    const dictionary& d = data_.dictionaries->sources;
+    ctx_.marketing_source.assign(d.size(), false);
+    for (const auto& s : opts.marketing_sources)
+      if (auto id = d.find(s)) ctx_.marketing_source[static_cast<std::size_t>(*id)] = true;
+  }
+
+  template <std::size_t... I>
+  void bind(const key_type& key, std::index_sequence<I...>) {
+    (bind_one(std::get<I>(key.parts), std::get<I>(bound_)), ...);
+    std::uint64_t stride = 1;
+    double product = 1;
+    for (std::size_t k = arity; k-- > 0;) {
+      stride_[k] = stride;
+      const std::uint64_t c = cardinality_at(k);
+      product *= static_cast<double>(c);
+      stride *= c;
+    }
+    cardinality_ = stride;
+    std::size_t rows = 0;
+    []<std::size_t... J>(std::index_sequence<J...>, std::size_t& r, const crm_view& d) {
+      ((r += leaf<J>::table::of(d).size()), ...);
+    }(std::make_index_sequence<leaf_count>{}, rows, data_);
+    dense_ = product <= static_cast<double>(std::uint64_t{1} << 24) && product <= 4.0 * static_cast<double>(rows) + 65536.0;
+    if (product > 1.8e19) throw std::length_error("salesmetrics::evaluate: the group key space exceeds 64 bits");
+  }
+
+  [[nodiscard]] std::uint64_t cardinality_at(std::size_t k) const {
+    std::uint64_t c = 0;
+    std::size_t i = 0;
+    std::apply([&](const auto&... b) { ((c = (i++ == k ? b.cardinality() : c)), ...); }, bound_);
+    return c;
+  }
+
+  template <class K, class B>
+  void bind_one(const K&, B& b) {
+    b.names = dictionary_of<K>(data_);
+    std::uint64_t n = b.names != nullptr ? b.names->size() : 0;
+    // Ids beyond the dictionary (or without one): size the key space from the data itself.
+    []<std::size_t... I>(std::index_sequence<I...>, const crm_view& d, const eval_context& c, std::uint64_t& n) {
+      (scan_ids<K, typename leaf<I>::table>(d, c, n), ...);
+    }(std::make_index_sequence<leaf_count>{}, data_, ctx_, n);
+    b.n = n;
+  }
+  template <class K, class T>
+  static void scan_ids(const crm_view& d, const eval_context& c, std::uint64_t& n) {
+    if constexpr (requires(const typename T::view_type& v) { id_reader<K, T>::read(c, v, 0); }) {
+      if (d.dictionaries != nullptr && dictionary_of<K>(d) != nullptr && !dictionary_of<K>(d)->empty()) return;
+      const auto& v = T::of(d);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const dense_id id = id_reader<K, T>::read(c, v, i);
+        if (id >= 0) n = std::max(n, static_cast<std::uint64_t>(id) + 1);
+      }
+    }
+  }
+  void bind_one(const group::everything_key&, bound<group::everything_key>&) {}
+  void bind_one(const group::attribute_key& k, bound<group::attribute_key>& b) {
+    b.column = k.column;
+    if (auto a = data_.opportunities.attribute(k.column); a && a->categorical()) b.opportunity_attr = *a;
+    if (auto a = data_.leads.attribute(k.column); a && a->categorical()) b.lead_attr = *a;
+    if (b.opportunity_attr.labels == nullptr && b.lead_attr.labels == nullptr)
+      throw std::invalid_argument("salesmetrics::evaluate: no categorical attribute column '" + k.column +
+                                  "' in the opportunities or leads table");
+    b.n = std::max(b.opportunity_attr.labels ? b.opportunity_attr.labels->size() : 0,
+                   b.lead_attr.labels ? b.lead_attr.labels->size() : 0);
+  }
+  void bind_one(const group::period_key& k, bound<group::period_key>& b) {
+    b.calendar = k.calendar;
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+    const bool bounded = ctx_.window.from != time_window{}.from && ctx_.window.to != time_window{}.to;
+    bool scan_all = !bounded;
+    []<std::size_t... I>(std::index_sequence<I...>, bool& s) {
+      ((s = s || anchor_ignores_window<anchor_of_t<leaf<I>>>), ...);
+    }(std::make_index_sequence<leaf_count>{}, scan_all);
+    if (bounded) {
+      lo = k.calendar.index(ctx_.window.from);
+      hi = k.calendar.index(ctx_.window.to - seconds{1});
+    }
+    if (scan_all) {
+      []<std::size_t... I>(std::index_sequence<I...>, const crm_view& d, const eval_context& c, const calendar_period& cal,
+                          std::int64_t& lo, std::int64_t& hi) {
+        (scan_periods<leaf<I>>(d, c, cal, lo, hi), ...);
+      }(std::make_index_sequence<leaf_count>{}, data_, ctx_, k.calendar, lo, hi);
+    }
+    b.first = lo <= hi ? lo : 0;
+    b.n = lo <= hi ? static_cast<std::uint64_t>(hi - lo + 1) : 0;
+  }
+  template <class L>
+  static void scan_periods(const crm_view& d, const eval_context& c, const calendar_period& cal, std::int64_t& lo, std::int64_t& hi) {
+    using A = anchor_of_t<L>;
+    const auto& v = L::table::of(d);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const timestamp t = A::of(v, i);
+      if (is_missing(t) || (!anchor_ignores_window<A> && !c.window.contains(t))) continue;
+      const std::int64_t p = cal.index(t);
+      lo = std::min(lo, p);
+      hi = std::max(hi, p);
+    }
+  }
+
+  // ---- the fused pass -----------------------------------------------------------------------
+
+  template <class T>
+  [[nodiscard]] std::uint64_t code_of(const typename T::view_type& v, std::size_t i, timestamp t) const noexcept {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return ((std::get<I>(bound_).template code<T>(ctx_, v, i, t) * stride_[I]) + ...);
+    }(std::index_sequence_for<Ks...>{});
+  }
+
+  /// Leaves of table T with anchor A, as indices into the leaf list.
+  template <class T, class A>
+  static constexpr auto leaves_of() {
+    constexpr std::size_t count = []<std::size_t... I>(std::index_sequence<I...>) {
+      return ((std::is_same_v<typename leaf<I>::table, T> && std::is_same_v<anchor_of_t<leaf<I>>, A> ? 1u : 0u) + ... + 0u);
+    }(std::make_index_sequence<leaf_count>{});
+    std::array<std::size_t, count> out{};
+    std::size_t n = 0;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((std::is_same_v<typename leaf<I>::table, T> && std::is_same_v<anchor_of_t<leaf<I>>, A> ? (void)(out[n++] = I) : (void)0), ...);
+    }(std::make_index_sequence<leaf_count>{});
+    return out;
+  }
+
+  /// Distinct anchors of table T's leaves, as a tuple of anchor types.
+  template <class T>
+  static constexpr auto anchors_of() {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      auto all = boost::hana::make_tuple(boost::hana::type_c<std::conditional_t<std::is_same_v<typename leaf<I>::table, T>,
+                                                                                 anchor_of_t<leaf<I>>, void>>...);
+      return boost::hana::fold_left(all, boost::hana::tuple_t<>, [](auto acc, auto a) {
+        if constexpr (std::is_same_v<typename decltype(a)::type, void> || decltype(boost::hana::contains(acc, a))::value) return acc;
+        else return boost::hana::append(acc, a);
+      });
+    }(std::make_index_sequence<leaf_count>{});
+  }
+
+  struct chunk_state {
+    std::vector<state_type> states;
+    std::vector<std::uint8_t> touched;  // dense: group reached by a row
+    std::vector<std::uint64_t> codes;   // hashed: code of each slot
+    slot_hash hash;
+  };
+
+  template <class T, class A, std::size_t... L>
+  void update_rows(chunk_state& cs, const typename T::view_type& v, std::size_t begin, std::size_t end,
+                   std::index_sequence<L...>) const {
+    constexpr auto idx = leaves_of<T, A>();
+    for (std::size_t i = begin; i < end; ++i) {
+      const timestamp t = A::of(v, i);
+      if constexpr (!anchor_ignores_window<A>)
+        if (!ctx_.window.contains(t)) continue;
+      const std::uint64_t code = code_of<T>(v, i, t);
+      std::size_t slot;
+      if (dense_) {
+        slot = static_cast<std::size_t>(code);
+        cs.touched[slot] = 1;
+      } else {
+        bool inserted = false;
+        slot = cs.hash.find_or_insert(code, static_cast<std::uint32_t>(cs.states.size()), inserted);
+        if (inserted) {
+          cs.states.emplace_back();
+          cs.codes.push_back(code);
+        }
+      }
+      state_type& st = cs.states[slot];
+      (leaf<idx[L]>::update(std::get<idx[L]>(st), v, i, ctx_), ...);
+    }
+  }
+
+  template <class T>
+  void run_table(chunk_state& cs, unsigned chunk, unsigned chunks) const {
+    if constexpr (reads_table<T>()) {
+      const auto& v = T::of(data_);
+      const std::size_t n = v.size();
+      const std::size_t begin = n * chunk / chunks, end = n * (chunk + 1) / chunks;
+      boost::hana::for_each(anchors_of<T>(), [&](auto a) {
+        using A = typename decltype(a)::type;
+        update_rows<T, A>(cs, v, begin, end, std::make_index_sequence<leaves_of<T, A>().size()>{});
+      });
+    }
+  }
+
+  partial run_chunk(unsigned chunk, unsigned chunks) const {
+    chunk_state cs;
+    if (dense_) {
+      cs.states.assign(static_cast<std::size_t>(cardinality_), state_type{});
+      cs.touched.assign(static_cast<std::size_t>(cardinality_), 0);
+    }
+    run_table<activities_table>(cs, chunk, chunks);
+    run_table<opportunities_table>(cs, chunk, chunks);
+    run_table<stage_history_table>(cs, chunk, chunks);
+    run_table<leads_table>(cs, chunk, chunks);
+
+    partial p;
+    if (dense_) {
+      for (std::size_t c = 0; c < cs.touched.size(); ++c) {
+        if (!cs.touched[c]) continue;
+        p.keys.push_back(key_of(c));
+        p.states.push_back(std::move(cs.states[c]));
+      }
+    } else {
+      std::vector<std::uint32_t> order(cs.codes.size());
+      for (std::uint32_t s = 0; s < order.size(); ++s) order[s] = s;
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return cs.codes[a] < cs.codes[b]; });
+      p.keys.reserve(order.size());
+      p.states.reserve(order.size());
+      for (std::uint32_t s : order) {
+        p.keys.push_back(key_of(cs.codes[s]));
+        p.states.push_back(std::move(cs.states[s]));
+      }
+    }
+    return p;
+  }
+
+  [[nodiscard]] typename partial::key_type key_of(std::uint64_t code) const {
+    typename partial::key_type k{};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((k[I] = std::get<I>(bound_).value((code / stride_[I]) % std::get<I>(bound_).cardinality())), ...);
+    }(std::index_sequence_for<Ks...>{});
+    return k;
+  }
+
+  template <class Table, std::size_t... I>
+  void label_row(Table& out, const typename partial::key_type& key, std::index_sequence<I...>) const {
+    ((out.key_labels[I].push_back(std::get<I>(bound_).label(key[I]))), ...);
+  }
+
+  template <std::size_t... M>
+  void compute_results(const state_type& st, typename Set::group_results& r, std::index_sequence<M...>) const {
+    (compute_one<M>(st, r), ...);  // in resolution order: dependencies first
+  }
+  template <std::size_t M>
+  void compute_one(const state_type& st, typename Set::group_results& r) const {
+    using metric = std::tuple_element_t<M, typename leaf_tuple<typename Set::all>::type>;
+    if constexpr (LeafMetric<metric>)
+      std::get<M>(r) = metric::result(std::get<index_in<metric, typename Set::leaves>::value>(st), ctx_);
+    else
+      std::get<M>(r) = metric::result(dependency_results<Set, metric>(r), ctx_);
+  }
+};
+
+template <class Set, class Key> struct engine_for;
+template <class Set, class... Ks> struct engine_for<Set, group::composite<Ks...>> { using type = engine<Set, Ks...>; };
+
+}  // namespace detail
+
+/// Evaluates Metrics over the data, grouped by `key`, in `opts.window`, with `policy`.
+template <class... Metrics, class Key, ExecutionPolicy Policy = sequential_policy>
+[[nodiscard]] result_table<Metrics...> evaluate(const crm_view& data, const Key& key, const evaluate_options& opts = {},
+                                                const Policy& policy = seq) {
+  using set = metric_set<Metrics...>;
+  using composite = typename detail::as_composite<Key>::type;
+  typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
+  return e.template finish<Metrics...>(e.run(policy));
+}
+
+/// The partial states of an evaluation, to merge with partials computed elsewhere.
+template <class... Metrics, class Key, ExecutionPolicy Policy = sequential_policy>
+[[nodiscard]] auto evaluate_partial(const crm_view& data, const Key& key, const evaluate_options& opts = {},
+                                    const Policy& policy = seq) {
+  using set = metric_set<Metrics...>;
+  using composite = typename detail::as_composite<Key>::type;
+  typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
+  return e.run(policy);
+}
+
+/// Turns merged partial states into the result table. `data` and `key` must describe the same key
+/// space as the partials' (the same dictionaries and calendar); `data` may hold any shard.
+template <class... Metrics, class Key, class Partial>
+[[nodiscard]] result_table<Metrics...> finish(const crm_view& data, const Key& key, const Partial& partial,
+                                              const evaluate_options& opts = {}) {
+  using set = metric_set<Metrics...>;
+  using composite = typename detail::as_composite<Key>::type;
+  typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
+  return e.template finish<Metrics...>(partial);
+}
+
+}  // namespace metrics
+SALESMETRICS_END_NAMESPACE

@@ -1,0 +1,179 @@
+// salesmetrics/metrics/result_table.hpp: the columnar result of an evaluation.
+//
+// One row per group that at least one row of the data reached, ordered by the group key (ids in
+// dense-id order, periods in time order, "(none)" last within each component). Columns: the key
+// components (raw value and decoded label) and one column per requested metric, typed by the
+// metric's result_type. Look a metric up by type (column<tag>(), checked at compile time) or by
+// name (column("win_rate"), checked at run time). write_csv and to_json print it.
+#pragma once
+#include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/money.hpp>
+#include <salesmetrics/core/time.hpp>
+#include <salesmetrics/metrics/metric_set.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+SALESMETRICS_BEGIN_NAMESPACE
+namespace metrics {
+
+/// A metric column seen without its static type: values read as double (money in currency
+/// units, instants in unix seconds, a missing instant or money as NaN).
+class any_column {
+ public:
+  using data_type = std::variant<std::span<const std::int64_t>, std::span<const double>, std::span<const money>,
+                                 std::span<const timestamp>>;
+  explicit any_column(data_type d) : data_(d) {}
+  [[nodiscard]] std::size_t size() const noexcept {
+    return std::visit([](auto s) { return s.size(); }, data_);
+  }
+  [[nodiscard]] double operator[](std::size_t i) const noexcept {
+    return std::visit([i](auto s) { return as_double(s[i]); }, data_);
+  }
+  [[nodiscard]] const data_type& data() const noexcept { return data_; }
+
+  static double as_double(std::int64_t v) noexcept { return static_cast<double>(v); }
+  static double as_double(double v) noexcept { return v; }
+  static double as_double(money v) noexcept { return v.is_missing() ? std::nan("") : v.units(); }
+  static double as_double(timestamp v) noexcept { return is_missing(v) ? std::nan("") : static_cast<double>(to_unix(v)); }
+
+ private:
+  data_type data_;
+};
+
+namespace detail {
+inline std::string format_value(std::int64_t v) { return std::to_string(v); }
+inline std::string format_value(double v) {
+  if (std::isnan(v)) return "";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+inline std::string format_value(money v) { return to_string(v); }
+inline std::string format_value(timestamp v) { return is_missing(v) ? std::string() : std::to_string(to_unix(v)); }
+inline nlohmann::json json_value(std::int64_t v) { return v; }
+inline nlohmann::json json_value(double v) { return std::isnan(v) || std::isinf(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
+inline nlohmann::json json_value(money v) { return v.is_missing() ? nlohmann::json(nullptr) : nlohmann::json(v.units()); }
+inline nlohmann::json json_value(timestamp v) { return is_missing(v) ? nlohmann::json(nullptr) : nlohmann::json(to_unix(v)); }
+inline std::string csv_quote(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+}  // namespace detail
+
+template <class... Requested>
+class result_table {
+  static_assert((MetricResult<typename Requested::result_type> && ...),
+                "salesmetrics::evaluate<...>: a requested metric is an internal building block whose result is not a "
+                "number (std::int64_t, double, money or timestamp); request the metrics derived from it instead");
+
+ public:
+  using requested = type_list<Requested...>;
+
+  /// Key component names ("rep", "period", ...), raw key values (-1 = none) and labels.
+  std::vector<std::string> key_names;
+  std::vector<std::vector<std::int64_t>> key_values;  // [component][row]
+  std::vector<std::vector<std::string>> key_labels;   // [component][row]
+
+  [[nodiscard]] std::size_t rows() const noexcept { return std::get<0>(columns_).size(); }
+
+  /// The group's label: its components' labels joined by " / ".
+  [[nodiscard]] std::string key_label(std::size_t row) const {
+    std::string s;
+    for (std::size_t k = 0; k < key_labels.size(); ++k) s += (k ? " / " : "") + key_labels[k][row];
+    return s;
+  }
+
+  /// The first row whose label equals `label`, or rows() when none does.
+  [[nodiscard]] std::size_t find(std::string_view label) const {
+    for (std::size_t r = 0; r < rows(); ++r)
+      if (key_label(r) == label) return r;
+    return rows();
+  }
+
+  template <class M>
+  [[nodiscard]] std::span<const typename M::result_type> column() const {
+    constexpr bool present = detail::contains_v<M, requested>;
+    static_assert(present, "salesmetrics::result_table::column<M>(): M is not among the metrics this result was evaluated "
+                           "with; add it to evaluate<...> (see 'with M = ...')");
+    if constexpr (present) return std::get<detail::index_in<M, requested>::value>(columns_);
+    else return {};
+  }
+
+  /// The column of the metric with this name; throws std::out_of_range naming the known metrics.
+  [[nodiscard]] any_column column(std::string_view name) const {
+    std::optional<any_column> found;
+    auto try_metric = [&]<class M>() {
+      if (!found && M::name == name)
+        found.emplace(typename any_column::data_type(std::span<const typename M::result_type>(std::get<I<M>()>(columns_))));
+    };
+    (try_metric.template operator()<Requested>(), ...);
+    if (!found) {
+      std::string known;
+      ((known += (known.empty() ? "" : ", ") + std::string(Requested::name)), ...);
+      throw std::out_of_range("result_table: no metric named '" + std::string(name) + "' (this result has: " + known + ")");
+    }
+    return *found;
+  }
+
+  [[nodiscard]] static std::vector<std::string_view> metric_names() { return {Requested::name...}; }
+
+  void write_csv(std::ostream& os) const {
+    bool first = true;
+    for (const auto& k : key_names) { os << (first ? "" : ",") << k; first = false; }
+    ((os << (first ? "" : ",") << Requested::name, first = false), ...);
+    os << "\n";
+    for (std::size_t r = 0; r < rows(); ++r) {
+      first = true;
+      for (const auto& labels : key_labels) { os << (first ? "" : ",") << detail::csv_quote(labels[r]); first = false; }
+      ((os << (first ? "" : ",") << detail::format_value(std::get<I<Requested>()>(columns_)[r]), first = false), ...);
+      os << "\n";
+    }
+  }
+
+  /// {"keys": [...], "metrics": [...], "rows": [{"rep": "...", "win_rate": 0.5, ...}]}; NaN prints as null.
+  [[nodiscard]] nlohmann::json to_json() const {
+    nlohmann::json j;
+    j["keys"] = key_names;
+    j["metrics"] = nlohmann::json::array({std::string(Requested::name)...});
+    nlohmann::json rows_json = nlohmann::json::array();
+    for (std::size_t r = 0; r < rows(); ++r) {
+      nlohmann::json row;
+      for (std::size_t k = 0; k < key_names.size(); ++k) row[key_names[k]] = key_labels[k][r];
+      ((row[std::string(Requested::name)] = detail::json_value(std::get<I<Requested>()>(columns_)[r])), ...);
+      rows_json.push_back(std::move(row));
+    }
+    j["rows"] = std::move(rows_json);
+    return j;
+  }
+
+  /// Appends one group's requested results (used by the engine).
+  template <class Results, class Set>
+  void append(const Results& all) {
+    ((std::get<I<Requested>()>(columns_).push_back(std::get<detail::index_in<Requested, typename Set::all>::value>(all))), ...);
+  }
+
+ private:
+  template <class M> static constexpr std::size_t I() { return detail::index_in<M, requested>::value; }
+  std::tuple<std::vector<typename Requested::result_type>...> columns_;
+};
+
+}  // namespace metrics
+SALESMETRICS_END_NAMESPACE

@@ -1,0 +1,51 @@
+#include <salesmetrics/metrics/catalog.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace salesmetrics;
+using namespace salesmetrics::metrics;
+
+TEST_CASE("hand-computed activity scorecard by rep", "[metrics]") {
+  crm_data d;
+  auto& a = d.activities;
+  // rep 0: email out (t=100), email in (t=200), meeting out 30 min (t=300); rep 1: call in 4.5 min (t=50)
+  a.ts = {from_unix(100), from_unix(200), from_unix(300), from_unix(50)};
+  a.type = {activity_type::email, activity_type::email, activity_type::meeting, activity_type::phone_call};
+  a.direction = {direction::outbound, direction::inbound, direction::outbound, direction::inbound};
+  a.rep_id = {0, 0, 0, 1};
+  a.duration_min = {0.f, 0.f, 30.f, 4.5f};
+  d.dictionaries.reps.encode("Ann");
+  d.dictionaries.reps.encode("Bob");
+  const auto r = evaluate<activity_count, emails_sent, emails_received, meetings, calls_received, total_duration_minutes,
+                          last_interaction>(d.view(), group::rep);
+  REQUIRE(r.rows() == 2);
+  CHECK(r.key_label(0) == "Ann");
+  CHECK(r.column<activity_count>()[0] == 3);
+  CHECK(r.column<emails_sent>()[0] == 1);
+  CHECK(r.column<emails_received>()[0] == 1);
+  CHECK(r.column<meetings>()[0] == 1);
+  CHECK(r.column<calls_received>()[1] == 1);
+  CHECK(r.column<total_duration_minutes>()[1] == 4.5);
+  CHECK(r.column<last_interaction>()[0] == from_unix(300));
+  CHECK(r.column("emails_sent")[0] == 1.0);
+}
+
+TEST_CASE("win rate, deal size and cycle by rep", "[metrics]") {
+  crm_data d;
+  d.stages = maven_stages::runtime();
+  auto& o = d.opportunities;
+  o.opportunity_id = {0, 1, 2, 3};
+  o.created_ts = {from_unix(0), from_unix(0), from_unix(0), from_unix(0)};
+  o.closed_ts = {from_unix(86400 * 10), from_unix(86400 * 20), from_unix(86400 * 5), no_time};
+  o.status = {deal_status::won, deal_status::won, deal_status::lost, deal_status::open};
+  o.stage = {2, 2, 3, 1};
+  o.amount = {money{100000}, money{300000}, money{0}, money{50000}};
+  o.owner_rep_id = {0, 0, 0, 0};
+  const auto r = evaluate<win_rate, average_deal_size, median_deal_size, cycle_days_mean, open_amount, won_count>(d.view(), group::rep);
+  REQUIRE(r.rows() == 1);
+  CHECK(r.column<win_rate>()[0] == Approx(2.0 / 3.0));
+  CHECK(r.column<average_deal_size>()[0] == money{200000});
+  CHECK(r.column<median_deal_size>()[0] == money{200000});
+  CHECK(r.column<cycle_days_mean>()[0] == 15.0);
+  CHECK(r.column<open_amount>()[0] == money{50000});
+}
