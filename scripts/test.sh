@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command: release build of everything (tests, examples, benchmarks) and its tests,
+# then an ASan+UBSan build of the tests and examples and its tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+jobs=$(nproc)
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build/release -j"$jobs"
+ctest --test-dir build/release --output-on-failure -j"$jobs"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSALESMETRICS_SANITIZE=ON -DSALESMETRICS_BUILD_BENCH=OFF
+cmake --build build/asan -j"$jobs"
+# The consumer and must-not-compile tests build other projects; they ran in the release build.
+ctest --test-dir build/asan --output-on-failure -j"$jobs" -E '^(consumer|fail)\.'
