@@ -24,7 +24,10 @@ struct problem {
   [[nodiscard]] std::string to_string() const {
     std::string s = table;
     if (line >= 0) s += " line " + std::to_string(line);
-    if (row >= 0) s += (line >= 0 ? " (row " : " row ") + std::to_string(row) + (line >= 0 ? ")" : "");
+    if (row >= 0) {
+      s.append(line >= 0 ? " (row " : " row ").append(std::to_string(row));
+      if (line >= 0) s += ')';
+    }
     if (!column.empty()) s += ", column '" + column + "'";
     s += ": " + reason;
     return s;

@@ -97,7 +97,10 @@ class result_table {
   /// The group's label: its components' labels joined by " / ".
   [[nodiscard]] std::string key_label(std::size_t row) const {
     std::string s;
-    for (std::size_t k = 0; k < key_labels.size(); ++k) s += (k ? " / " : "") + key_labels[k][row];
+    for (std::size_t k = 0; k < key_labels.size(); ++k) {
+      if (k) s += " / ";
+      s += key_labels[k][row];
+    }
     return s;
   }
 
@@ -127,7 +130,7 @@ class result_table {
     (try_metric.template operator()<Requested>(), ...);
     if (!found) {
       std::string known;
-      ((known += (known.empty() ? "" : ", ") + std::string(Requested::name)), ...);
+      ((known.append(known.empty() ? "" : ", ").append(Requested::name)), ...);
       throw std::out_of_range("result_table: no metric named '" + std::string(name) + "' (this result has: " + known + ")");
     }
     return *found;
