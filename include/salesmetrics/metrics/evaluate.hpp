@@ -551,9 +551,11 @@ class engine {
   // ---- the fused pass -----------------------------------------------------------------------
 
   template <class T>
-  [[nodiscard]] std::uint64_t code_of(const typename T::view_type& v, std::size_t i, timestamp t) const noexcept {
+  [[nodiscard]] static std::uint64_t code_of(const std::tuple<bound<Ks>...>& key, const std::array<std::uint64_t, arity>& stride,
+                                             const eval_context& ctx, const typename T::view_type& v, std::size_t i,
+                                             timestamp t) noexcept {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return ((std::get<I>(bound_).template code<T>(ctx_, v, i, t) * stride_[I]) + ...);
+      return ((std::get<I>(key).template code<T>(ctx, v, i, t) * stride[I]) + ...);
     }(std::index_sequence_for<Ks...>{});
   }
 
@@ -591,29 +593,38 @@ class engine {
     slot_hash hash;
   };
 
-  template <class T, class A, std::size_t... L>
-  void update_rows(chunk_state& cs, const typename T::view_type& v, std::size_t begin, std::size_t end,
+  // The hot loop. Everything it reads besides the columns is copied into locals first: a store
+  // to an int64 state may alias any int64/uint64 the compiler cannot see is private (span sizes,
+  // window bounds, key sizes), which would force reloading them on every row.
+  template <class T, class A, bool Dense, std::size_t... L>
+  void update_rows(chunk_state& cs, const typename T::view_type& view, std::size_t begin, std::size_t end,
                    std::index_sequence<L...>) const {
     constexpr auto idx = leaves_of<T, A>();
+    const typename T::view_type v = view;
+    const time_window window = ctx_.window;
+    const std::tuple<bound<Ks>...> key = bound_;
+    const std::array<std::uint64_t, arity> stride = stride_;
+    state_type* const states = Dense ? cs.states.data() : nullptr;
+    std::uint8_t* const touched = Dense ? cs.touched.data() : nullptr;
     for (std::size_t i = begin; i < end; ++i) {
       const timestamp t = A::of(v, i);
       if constexpr (!anchor_ignores_window<A>)
-        if (!ctx_.window.contains(t)) continue;
-      const std::uint64_t code = code_of<T>(v, i, t);
-      std::size_t slot;
-      if (dense_) {
-        slot = static_cast<std::size_t>(code);
-        cs.touched[slot] = 1;
+        if (!window.contains(t)) continue;
+      const std::uint64_t code = code_of<T>(key, stride, ctx_, v, i, t);
+      state_type* st;
+      if constexpr (Dense) {
+        touched[code] = 1;
+        st = states + code;
       } else {
         bool inserted = false;
-        slot = cs.hash.find_or_insert(code, static_cast<std::uint32_t>(cs.states.size()), inserted);
+        const std::size_t slot = cs.hash.find_or_insert(code, static_cast<std::uint32_t>(cs.states.size()), inserted);
         if (inserted) {
           cs.states.emplace_back();
           cs.codes.push_back(code);
         }
+        st = &cs.states[slot];
       }
-      state_type& st = cs.states[slot];
-      (leaf<idx[L]>::update(std::get<idx[L]>(st), v, i, ctx_), ...);
+      (leaf<idx[L]>::update(std::get<idx[L]>(*st), v, i, ctx_), ...);
     }
   }
 
@@ -625,7 +636,8 @@ class engine {
       const std::size_t begin = n * chunk / chunks, end = n * (chunk + 1) / chunks;
       boost::hana::for_each(anchors_of<T>(), [&](auto a) {
         using A = typename decltype(a)::type;
-        update_rows<T, A>(cs, v, begin, end, std::make_index_sequence<leaves_of<T, A>().size()>{});
+        if (dense_) update_rows<T, A, true>(cs, v, begin, end, std::make_index_sequence<leaves_of<T, A>().size()>{});
+        else update_rows<T, A, false>(cs, v, begin, end, std::make_index_sequence<leaves_of<T, A>().size()>{});
       });
     }
   }
