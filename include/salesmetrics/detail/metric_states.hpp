@@ -142,9 +142,9 @@ struct day_set {
 /// Duration in float minutes -> integer milliseconds, rounded half away from zero; NaN -> 0.
 /// Summing integers keeps time totals exact and identical for any thread count.
 inline std::int64_t minutes_to_ms(float minutes) noexcept {
-  if (!(minutes == minutes)) return 0;
   const double ms = static_cast<double>(minutes) * 60000.0;
-  return static_cast<std::int64_t>(ms + (ms >= 0 ? 0.5 : -0.5));
+  const auto rounded = static_cast<std::int64_t>(ms + std::copysign(0.5, ms));
+  return minutes == minutes ? rounded : 0;  // branch-free: NaN (unknown) adds nothing
 }
 
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();

@@ -41,14 +41,15 @@ inline constexpr std::size_t td(activity_type t, salesmetrics::direction d) noex
 }
 }  // namespace detail
 
-/// Building block: completed rows per (type, direction), 5 x 2 counters.
+/// Building block: completed rows per (type, direction), 5 x 2 counters (cells 10..15 catch
+/// invalid codes in unvalidated data without touching other memory; validate() reports them).
 struct type_direction_counts {
   static constexpr std::string_view name = "type_direction_counts";
   using table = activities_table;
-  using state = std::array<std::int64_t, 10>;
+  using state = std::array<std::int64_t, 16>;
   using result_type = state;
   static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
-    s[(static_cast<std::size_t>(v.type[i]) * 2 + static_cast<std::size_t>(v.direction[i])) % 10] += detail::completed(v, i);
+    s[(static_cast<std::size_t>(v.type[i]) * 2 + static_cast<std::size_t>(v.direction[i])) & 15] += detail::completed(v, i);
   }
   static void merge(state& a, const state& b) noexcept {
     for (std::size_t k = 0; k < a.size(); ++k) a[k] += b[k];
@@ -56,15 +57,15 @@ struct type_direction_counts {
   static result_type result(const state& s, const eval_context&) noexcept { return s; }
 };
 
-/// Building block: completed duration per type in integer milliseconds.
+/// Building block: completed duration per type in integer milliseconds (cells 5..7: invalid codes).
 struct duration_ms_by_type {
   static constexpr std::string_view name = "duration_ms_by_type";
   using table = activities_table;
-  using state = std::array<std::int64_t, 5>;
+  using state = std::array<std::int64_t, 8>;
   using result_type = state;
   static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
     if (v.duration_min.empty() || !detail::completed(v, i)) return;
-    s[static_cast<std::size_t>(v.type[i]) % 5] += detail::minutes_to_ms(v.duration_min[i]);
+    s[static_cast<std::size_t>(v.type[i]) & 7] += detail::minutes_to_ms(v.duration_min[i]);
   }
   static void merge(state& a, const state& b) noexcept {
     for (std::size_t k = 0; k < a.size(); ++k) a[k] += b[k];

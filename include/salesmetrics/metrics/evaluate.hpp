@@ -596,7 +596,7 @@ class engine {
   // The hot loop. Everything it reads besides the columns is copied into locals first: a store
   // to an int64 state may alias any int64/uint64 the compiler cannot see is private (span sizes,
   // window bounds, key sizes), which would force reloading them on every row.
-  template <class T, class A, bool Dense, std::size_t... L>
+  template <class T, class A, bool Dense, bool Windowed, std::size_t... L>
   void update_rows(chunk_state& cs, const typename T::view_type& view, std::size_t begin, std::size_t end,
                    std::index_sequence<L...>) const {
     constexpr auto idx = leaves_of<T, A>();
@@ -608,7 +608,7 @@ class engine {
     std::uint8_t* const touched = Dense ? cs.touched.data() : nullptr;
     for (std::size_t i = begin; i < end; ++i) {
       const timestamp t = A::of(v, i);
-      if constexpr (!anchor_ignores_window<A>)
+      if constexpr (Windowed && !anchor_ignores_window<A>)
         if (!window.contains(t)) continue;
       const std::uint64_t code = code_of<T>(key, stride, ctx_, v, i, t);
       state_type* st;
@@ -628,6 +628,13 @@ class engine {
     }
   }
 
+  /// Anchors whose instant is a required column are never missing.
+  template <class A>
+  static constexpr bool may_be_missing() {
+    return !std::is_same_v<A, anchor::activity_time> && !std::is_same_v<A, anchor::history_time> &&
+           !std::is_same_v<A, anchor::lead_created> && !std::is_same_v<A, anchor::created>;
+  }
+
   template <class T>
   void run_table(chunk_state& cs, unsigned chunk, unsigned chunks) const {
     if constexpr (reads_table<T>()) {
@@ -636,8 +643,14 @@ class engine {
       const std::size_t begin = n * chunk / chunks, end = n * (chunk + 1) / chunks;
       boost::hana::for_each(anchors_of<T>(), [&](auto a) {
         using A = typename decltype(a)::type;
-        if (dense_) update_rows<T, A, true>(cs, v, begin, end, std::make_index_sequence<leaves_of<T, A>().size()>{});
-        else update_rows<T, A, false>(cs, v, begin, end, std::make_index_sequence<leaves_of<T, A>().size()>{});
+        constexpr auto leaves = std::make_index_sequence<leaves_of<T, A>().size()>{};
+        // An unbounded window only has to reject missing instants (no_time), which it does not
+        // contain; anchors that are never missing skip the test entirely.
+        const bool windowed = ctx_.window.from != time_window{}.from || ctx_.window.to != time_window{}.to || may_be_missing<A>();
+        if (dense_ && windowed) update_rows<T, A, true, true>(cs, v, begin, end, leaves);
+        else if (dense_) update_rows<T, A, true, false>(cs, v, begin, end, leaves);
+        else if (windowed) update_rows<T, A, false, true>(cs, v, begin, end, leaves);
+        else update_rows<T, A, false, false>(cs, v, begin, end, leaves);
       });
     }
   }
