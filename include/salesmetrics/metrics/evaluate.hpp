@@ -293,7 +293,6 @@ class engine {
   using state_type = typename Set::group_state;
 
   engine(const crm_view& data, const key_type& key, const evaluate_options& opts) : data_(data) {
-    check_keys(std::index_sequence_for<Ks...>{});
     prepare_context(opts);
     bind(key, std::index_sequence_for<Ks...>{});
   }
@@ -364,23 +363,6 @@ class engine {
     return []<std::size_t... I>(std::index_sequence<I...>) {
       return (std::is_same_v<typename leaf<I>::table, T> || ...);
     }(std::make_index_sequence<leaf_count>{});
-  }
-
-  template <std::size_t... I>
-  static constexpr void check_keys(std::index_sequence<I...>) {
-    (check_key<std::tuple_element_t<I, std::tuple<Ks...>>>(), ...);
-  }
-  template <class K>
-  static constexpr void check_key() {
-    static_assert(GroupKeyComponent<K>, "salesmetrics::evaluate: the group key is not a salesmetrics::metrics::group key "
-                                        "(use group::rep, group::contact, group::period(...), group::by(...), ...)");
-    []<std::size_t... I>(std::index_sequence<I...>) { (check_key_on_leaf<K, leaf<I>>(), ...); }(std::make_index_sequence<leaf_count>{});
-  }
-  template <class K, class L>
-  static constexpr void check_key_on_leaf() {
-    static_assert(key_readable<K, typename L::table>,
-                  "salesmetrics::evaluate: a metric's table cannot be grouped by this key (see 'with K = <key>' and "
-                  "'L = <metric>'): e.g. opportunities have no contact; group by a key that table carries");
   }
 
   void prepare_context(const evaluate_options& opts) {
@@ -717,37 +699,84 @@ class engine {
 template <class Set, class Key> struct engine_for;
 template <class Set, class... Ks> struct engine_for<Set, group::composite<Ks...>> { using type = engine<Set, Ks...>; };
 
+/// Every requested metric is a metric (each failure diagnosed by its own static_assert).
+template <class... Metrics>
+consteval bool metrics_ok() {
+  return (diagnose_metric<Metrics>() & ... & true);
+}
+
+template <class Composite, class Table> struct key_fits_table;
+template <class... Ks, class Table> struct key_fits_table<group::composite<Ks...>, Table> {
+  static constexpr bool value = (key_readable<Ks, Table> && ...);
+};
+template <class Composite, class Leaves> struct key_fits;
+template <class Composite, class... Ls> struct key_fits<Composite, type_list<Ls...>> {
+  static constexpr bool value = (key_fits_table<Composite, typename Ls::table>::value && ...);
+};
+template <class Composite> struct all_key_components;
+template <class... Ks> struct all_key_components<group::composite<Ks...>> {
+  static constexpr bool value = (GroupKeyComponent<Ks> && ...);
+};
+
+/// One diagnostic for a key that some metric's table cannot read; true when evaluation may proceed.
+template <class Set, class Composite>
+consteval bool keys_ok() {
+  constexpr bool components = all_key_components<Composite>::value;
+  static_assert(components, "salesmetrics::evaluate: the group key is not a salesmetrics::metrics::group key "
+                            "(use group::rep, group::contact, group::period(...), group::by(...), ...)");
+  if constexpr (!components) {
+    return false;
+  } else {
+    constexpr bool fits = key_fits<Composite, typename Set::leaves>::value;
+    static_assert(fits, "salesmetrics::evaluate: a metric's table cannot be grouped by this key: e.g. opportunities "
+                        "have no contact and leads no account; group by a key every metric's table carries "
+                        "(see group_by.hpp for which table reads which key)");
+    return fits;
+  }
+}
+
 }  // namespace detail
 
-/// Evaluates Metrics over the data, grouped by `key`, in `opts.window`, with `policy`.
+/// Evaluates Metrics over the data, grouped by `key`, in `opts.window`, with `policy`; returns a
+/// result_table<Metrics...>.
 template <class... Metrics, class Key, ExecutionPolicy Policy = sequential_policy>
-[[nodiscard]] result_table<Metrics...> evaluate(const crm_view& data, const Key& key, const evaluate_options& opts = {},
-                                                const Policy& policy = seq) {
-  using set = metric_set<Metrics...>;
-  using composite = typename detail::as_composite<Key>::type;
-  typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
-  return e.template finish<Metrics...>(e.run(policy));
+[[nodiscard]] auto evaluate(const crm_view& data, const Key& key, const evaluate_options& opts = {}, const Policy& policy = seq) {
+  if constexpr (detail::metrics_ok<Metrics...>()) {
+    using set = metric_set<Metrics...>;
+    using composite = typename detail::as_composite<Key>::type;
+    if constexpr (detail::keys_ok<set, composite>()) {
+      typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
+      return e.template finish<Metrics...>(e.run(policy));
+    }
+  }
 }
 
 /// The partial states of an evaluation, to merge with partials computed elsewhere.
 template <class... Metrics, class Key, ExecutionPolicy Policy = sequential_policy>
 [[nodiscard]] auto evaluate_partial(const crm_view& data, const Key& key, const evaluate_options& opts = {},
                                     const Policy& policy = seq) {
-  using set = metric_set<Metrics...>;
-  using composite = typename detail::as_composite<Key>::type;
-  typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
-  return e.run(policy);
+  if constexpr (detail::metrics_ok<Metrics...>()) {
+    using set = metric_set<Metrics...>;
+    using composite = typename detail::as_composite<Key>::type;
+    if constexpr (detail::keys_ok<set, composite>()) {
+      typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
+      return e.run(policy);
+    }
+  }
 }
 
 /// Turns merged partial states into the result table. `data` and `key` must describe the same key
 /// space as the partials' (the same dictionaries and calendar); `data` may hold any shard.
 template <class... Metrics, class Key, class Partial>
-[[nodiscard]] result_table<Metrics...> finish(const crm_view& data, const Key& key, const Partial& partial,
-                                              const evaluate_options& opts = {}) {
-  using set = metric_set<Metrics...>;
-  using composite = typename detail::as_composite<Key>::type;
-  typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
-  return e.template finish<Metrics...>(partial);
+[[nodiscard]] auto finish(const crm_view& data, const Key& key, const Partial& partial, const evaluate_options& opts = {}) {
+  if constexpr (detail::metrics_ok<Metrics...>()) {
+    using set = metric_set<Metrics...>;
+    using composite = typename detail::as_composite<Key>::type;
+    if constexpr (detail::keys_ok<set, composite>()) {
+      typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
+      return e.template finish<Metrics...>(partial);
+    }
+  }
 }
 
 }  // namespace metrics
