@@ -23,9 +23,14 @@
 // | pipeline_coverage         | open_amount / input "quota" of the group                             | NaN without quota   |
 // | time_in_current_stage_days| mean days since open deals entered their current stage, as of as_of   | NaN when no open deal|
 // | stalled_deals<Days>       | open deals whose current stage began more than Days days before as_of | 0                  |
+// | won_amount_quantile<Q, M> | the Q-quantile of won amounts; M = quantiles::exact (type 7) or     | missing money       |
+// |                           | quantiles::sketch<K> (mergeable, bounded memory, rank error <= the   |                     |
+// |                           | sketch's reported bound; see detail/quantile_sketch.hpp)             |                     |
+// | cycle_days_quantile<Q, M> | the same over the cycle days of won deals                            | NaN                 |
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/detail/metric_states.hpp>
+#include <salesmetrics/detail/quantile_sketch.hpp>
 #include <salesmetrics/metrics/metric.hpp>
 
 #include <array>
@@ -195,6 +200,52 @@ struct cycle_stat : depends_on<won_cycles> {
 struct cycle_days_mean : cycle_stat<0> { static constexpr std::string_view name = "cycle_days_mean"; };
 struct cycle_days_median : cycle_stat<1> { static constexpr std::string_view name = "cycle_days_median"; };
 struct cycle_days_p90 : cycle_stat<2> { static constexpr std::string_view name = "cycle_days_p90"; };
+
+/// How a quantile metric keeps its values: exactly (memory grows with the data, merges exactly)
+/// or in a mergeable sketch of bounded size (detail/quantile_sketch.hpp states the error bound).
+namespace quantiles {
+struct exact {
+  using state = detail::value_list;
+};
+template <std::size_t K = 256>
+struct sketch {
+  using state = detail::quantile_sketch<K>;
+};
+}  // namespace quantiles
+
+template <double Q, class Method = quantiles::exact>
+struct won_amount_quantile {
+  static_assert(Q >= 0.0 && Q <= 1.0, "won_amount_quantile<Q>: Q must lie in [0, 1]");
+  static constexpr std::string_view name = "won_amount_quantile";
+  using table = opportunities_table;
+  using anchor = metrics::anchor::closed;
+  using state = typename Method::state;
+  using result_type = money;
+  static void update(state& s, const opportunity_view& v, std::size_t i, const eval_context&) {
+    if (v.status[i] == deal_status::won && detail::has_amount(v, i)) s.add(v.amount[i].cents);
+  }
+  static void merge(state& a, const state& b) { a.merge(b); }
+  static result_type result(const state& s, const eval_context&) {
+    const double c = s.quantile(Q);
+    return std::isnan(c) ? money::missing() : detail::round_money(c);
+  }
+};
+
+template <double Q, class Method = quantiles::exact>
+struct cycle_days_quantile {
+  static_assert(Q >= 0.0 && Q <= 1.0, "cycle_days_quantile<Q>: Q must lie in [0, 1]");
+  static constexpr std::string_view name = "cycle_days_quantile";
+  using table = opportunities_table;
+  using anchor = metrics::anchor::closed;
+  using state = typename Method::state;
+  using result_type = double;
+  static void update(state& s, const opportunity_view& v, std::size_t i, const eval_context&) {
+    if (v.status[i] != deal_status::won || is_missing(v.created_ts[i]) || v.closed_ts.empty() || is_missing(v.closed_ts[i])) return;
+    s.add(to_unix(v.closed_ts[i]) - to_unix(v.created_ts[i]));
+  }
+  static void merge(state& a, const state& b) { a.merge(b); }
+  static result_type result(const state& s, const eval_context&) { return s.quantile(Q) / static_cast<double>(seconds_per_day); }
+};
 
 /// Weighting policies for weighted_pipeline: weight(view, row) in [0, 1].
 template <class W>
