@@ -9,4 +9,7 @@
 #include <salesmetrics/core/problems.hpp>
 #include <salesmetrics/core/time.hpp>
 #include <salesmetrics/table/dataset.hpp>
+#include <salesmetrics/io/loader.hpp>
+#include <salesmetrics/io/mapping.hpp>
+#include <salesmetrics/io/writer.hpp>
 #include <salesmetrics/metrics/catalog.hpp>

@@ -83,8 +83,9 @@ std::optional<E> parse_code(std::string_view text, const names_t<N>& names, cons
   return detail::parse_code<activity_type>(s, detail::activity_type_names, aliases);
 }
 [[nodiscard]] inline std::optional<direction> parse_direction(std::string_view s) {
-  static constexpr std::array<detail::alias, 8> aliases{{{"out", 0}, {"sent", 0}, {"outgoing", 0}, {"false", 0},
-                                                         {"in", 1}, {"received", 1}, {"incoming", 1}, {"true", 1}}};
+  // No "true"/"false": exports disagree on which one means outgoing (Dynamics directioncode: true = outgoing).
+  static constexpr std::array<detail::alias, 6> aliases{{{"out", 0}, {"sent", 0}, {"outgoing", 0},
+                                                         {"in", 1}, {"received", 1}, {"incoming", 1}}};
   return detail::parse_code<direction>(s, detail::direction_names, aliases);
 }
 [[nodiscard]] inline std::optional<activity_status> parse_activity_status(std::string_view s) {
