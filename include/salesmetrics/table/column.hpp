@@ -23,6 +23,7 @@
 #include <boost/hana/string.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -53,6 +54,35 @@ struct attribute_store {
   std::vector<double> numbers;
   [[nodiscard]] attribute_view view() const {
     return is_categorical ? attribute_view{name, codes, &labels, {}} : attribute_view{name, {}, nullptr, numbers};
+  }
+};
+
+/// The named attribute columns of a view (opportunities and leads carry them).
+struct attribute_views {
+  std::vector<attribute_view> attributes;
+
+  [[nodiscard]] std::optional<attribute_view> attribute(std::string_view name) const {
+    for (const auto& a : attributes)
+      if (a.name == name) return a;
+    return std::nullopt;
+  }
+};
+
+/// The named attribute columns of a store.
+struct attribute_stores {
+  std::vector<attribute_store> attributes;
+
+  /// The attribute column of this name, created (categorical, empty) when new.
+  attribute_store& attribute(std::string_view name) {
+    for (auto& a : attributes)
+      if (a.name == name) return a;
+    attributes.push_back(attribute_store{std::string(name), true, {}, {}, {}});
+    return attributes.back();
+  }
+  [[nodiscard]] attribute_views attribute_view_list() const {
+    attribute_views v;
+    for (const auto& a : attributes) v.attributes.push_back(a.view());
+    return v;
   }
 };
 

@@ -12,9 +12,7 @@
 #include <salesmetrics/table/column.hpp>
 
 #include <array>
-#include <optional>
 #include <string_view>
-#include <vector>
 
 SALESMETRICS_BEGIN_NAMESPACE
 
@@ -36,30 +34,14 @@ struct lead_columns {
   [[nodiscard]] std::size_t size() const noexcept { return lead_id.size(); }
 };
 
-struct lead_view : lead_columns<column_view> {
-  std::vector<attribute_view> attributes;
+struct lead_view : lead_columns<column_view>, attribute_views {};
 
-  [[nodiscard]] std::optional<attribute_view> attribute(std::string_view name) const {
-    for (const auto& a : attributes)
-      if (a.name == name) return a;
-    return std::nullopt;
-  }
-};
-
-struct lead_store : lead_columns<column_vector> {
-  std::vector<attribute_store> attributes;
-
+struct lead_store : lead_columns<column_vector>, attribute_stores {
   [[nodiscard]] lead_view view() const {
     lead_view v;
     detail::assign_view(v, *this);
-    for (const auto& a : attributes) v.attributes.push_back(a.view());
+    static_cast<attribute_views&>(v) = attribute_view_list();
     return v;
-  }
-  attribute_store& attribute(std::string_view name) {
-    for (auto& a : attributes)
-      if (a.name == name) return a;
-    attributes.push_back(attribute_store{std::string(name), true, {}, {}, {}});
-    return attributes.back();
   }
 };
 

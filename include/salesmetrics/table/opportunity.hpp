@@ -23,9 +23,7 @@
 #include <salesmetrics/table/stages.hpp>
 
 #include <array>
-#include <optional>
 #include <string_view>
-#include <vector>
 
 SALESMETRICS_BEGIN_NAMESPACE
 
@@ -52,31 +50,14 @@ struct opportunity_columns {
   [[nodiscard]] std::size_t size() const noexcept { return opportunity_id.size(); }
 };
 
-struct opportunity_view : opportunity_columns<column_view> {
-  std::vector<attribute_view> attributes;
+struct opportunity_view : opportunity_columns<column_view>, attribute_views {};
 
-  [[nodiscard]] std::optional<attribute_view> attribute(std::string_view name) const {
-    for (const auto& a : attributes)
-      if (a.name == name) return a;
-    return std::nullopt;
-  }
-};
-
-struct opportunity_store : opportunity_columns<column_vector> {
-  std::vector<attribute_store> attributes;
-
+struct opportunity_store : opportunity_columns<column_vector>, attribute_stores {
   [[nodiscard]] opportunity_view view() const {
     opportunity_view v;
     detail::assign_view(v, *this);
-    for (const auto& a : attributes) v.attributes.push_back(a.view());
+    static_cast<attribute_views&>(v) = attribute_view_list();
     return v;
-  }
-  /// The attribute column of this name, created (categorical, empty) when new.
-  attribute_store& attribute(std::string_view name) {
-    for (auto& a : attributes)
-      if (a.name == name) return a;
-    attributes.push_back(attribute_store{std::string(name), true, {}, {}, {}});
-    return attributes.back();
   }
 };
 
