@@ -110,7 +110,7 @@ template <class Dictionaries>
   return {};
 }
 
-namespace detail {
+namespace detail::validation {
 
 template <class E> inline constexpr std::string_view enum_name = "enum";
 template <> inline constexpr std::string_view enum_name<activity_type> = "activity_type";
@@ -599,55 +599,55 @@ std::span<const dense_id> usable_ids(const View& v, std::span<const dense_id> co
   return col.size() == row_count(v) ? col : std::span<const dense_id>{};
 }
 
-}  // namespace detail
+}  // namespace detail::validation
 
 /// Problems of an activity table on its own (no dictionaries, no references).
 [[nodiscard]] inline problem_report validate(const activity_view& a, const validate_options& options = {}) {
-  detail::validate_context ctx;
+  detail::validation::validate_context ctx;
   ctx.options = options;
-  return detail::validate_activities(a, ctx);
+  return detail::validation::validate_activities(a, ctx);
 }
 
 /// Problems of an opportunity table on its own, stages checked against `stages`.
 [[nodiscard]] inline problem_report validate(const opportunity_view& o, const stage_list& stages) {
-  detail::validate_context ctx;
+  detail::validation::validate_context ctx;
   ctx.stages = &stages;
-  return detail::validate_opportunities(o, ctx, detail::id_index(detail::usable_ids(o, o.opportunity_id)));
+  return detail::validation::validate_opportunities(o, ctx, detail::validation::id_index(detail::validation::usable_ids(o, o.opportunity_id)));
 }
 
 /// Problems of a stage history on its own (order, chaining, creation and closing rows).
 [[nodiscard]] inline problem_report validate(const stage_history_view& h, const stage_list& stages) {
-  detail::validate_context ctx;
+  detail::validation::validate_context ctx;
   ctx.stages = &stages;
-  return detail::validate_stage_history(h, ctx);
+  return detail::validation::validate_stage_history(h, ctx);
 }
 
 /// Problems of a lead table on its own.
 [[nodiscard]] inline problem_report validate(const lead_view& l) {
-  return detail::validate_leads(l, {}, detail::id_index(detail::usable_ids(l, l.lead_id)));
+  return detail::validation::validate_leads(l, {}, detail::validation::id_index(detail::validation::usable_ids(l, l.lead_id)));
 }
 
 /// Every problem of a data set: each table, the dictionaries' ranges and the references and
 /// agreements between tables. Problems are listed table by table (activities, opportunities,
 /// stage_history, leads).
 [[nodiscard]] inline problem_report validate(const crm_view& data, const validate_options& options = {}) {
-  const detail::id_index opp_ids(detail::usable_ids(data.opportunities, data.opportunities.opportunity_id));
-  const detail::id_index lead_ids(detail::usable_ids(data.leads, data.leads.lead_id));
-  detail::validate_context ctx;
+  const detail::validation::id_index opp_ids(detail::validation::usable_ids(data.opportunities, data.opportunities.opportunity_id));
+  const detail::validation::id_index lead_ids(detail::validation::usable_ids(data.leads, data.leads.lead_id));
+  detail::validation::validate_context ctx;
   ctx.dictionaries = data.dictionaries;
   ctx.stages = data.stages;
   ctx.stages_required = true;
   ctx.opportunities = &opp_ids;
   ctx.leads = &lead_ids;
   ctx.options = options;
-  problem_report report = detail::validate_activities(data.activities, ctx);
-  problem_report opps = detail::validate_opportunities(data.opportunities, ctx, opp_ids);
-  std::vector<detail::history_group> groups;
-  problem_report hist = detail::validate_stage_history(data.stage_history, ctx, &groups);
-  detail::cross_check_history(data.opportunities, data.stage_history, ctx, groups, opps, hist);
+  problem_report report = detail::validation::validate_activities(data.activities, ctx);
+  problem_report opps = detail::validation::validate_opportunities(data.opportunities, ctx, opp_ids);
+  std::vector<detail::validation::history_group> groups;
+  problem_report hist = detail::validation::validate_stage_history(data.stage_history, ctx, &groups);
+  detail::validation::cross_check_history(data.opportunities, data.stage_history, ctx, groups, opps, hist);
   report.append(opps);
   report.append(hist);
-  report.append(detail::validate_leads(data.leads, ctx, lead_ids));
+  report.append(detail::validation::validate_leads(data.leads, ctx, lead_ids));
   return report;
 }
 
