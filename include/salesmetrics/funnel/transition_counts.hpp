@@ -1,0 +1,486 @@
+// salesmetrics/funnel/transition_counts.hpp: stage-transition counts, probabilities and dwell times.
+//
+// fit_transitions(history, stages) reads the stage history (funnel/history_columns.hpp) in ONE
+// pass. With S = stages.size():
+//   counts(f, t)   number of rows with from_stage f >= 0 and to_stage t (S x S). Every row counts:
+//                  forward moves, skips, backward moves, self-moves (f == t) and moves out of won
+//                  or lost ("reopened"). Creation rows (from_stage -1) are not transitions.
+//   exits(f)       sum_t counts(f, t).
+//   starts(k)      opportunities whose history starts in stage k: the to_stage of the creation
+//                  row, or, when the first row of an opportunity is not a creation row, its
+//                  from_stage (the earlier history was cut off).
+//   probabilities  P(f, t) = counts(f, t) / exits(f) for a transient f with exits(f) > 0.
+//                  A transient stage with no exits (never observed to be left) gets P(f, f) = 1:
+//                  "never left" is the only row-stochastic reading of the data; the absorbing
+//                  chain then reports the stage as never absorbed (see absorbing_chain.hpp).
+//                  The won and lost rows are identity rows (absorbing by definition) whatever
+//                  their counts say; counts keeps the reopenings for inspection.
+//   dwell          one sample per row r that continues an opportunity (r is not the
+//                  opportunity's first row): the stage from_stage(r) was entered by the previous
+//                  row at ts(r-1) and left at ts(r), dwell = (ts(r) - ts(r-1)) / 86400 days. So a
+//                  sample is the holding time of one chain step, which is what
+//                  N * dwell in absorbing_chain.hpp needs. Censoring: an opportunity whose last
+//                  row enters a transient stage is still there; that stay has no end, is counted
+//                  in censored(k) and is EXCLUDED from dwell (so long stays are under-represented
+//                  while deals are open). A first row that is not a creation row has an unknown
+//                  entry time and gives no sample either.
+//   dwell_mean_days(k), dwell_median_days(k) over the samples of stage k (median of an even count
+//                  = mean of the two middle values); NaN when stage k has no sample.
+//   skips          rows between transient stages with position(t) > position(f) + 1;
+//   backward_moves rows between transient stages with position(t) < position(f);
+//   self_loops     rows with f == t (transient); reopened: rows with f = won or lost.
+// Input checks (std::invalid_argument naming the row): columns of equal length, stage codes in
+// range, opportunity_id >= 0, ts present (not no_time), rows sorted by (opportunity_id, ts),
+// a creation row only as the first row of its opportunity, rows chain (from_stage(r) ==
+// to_stage(r-1) within an opportunity). funnel/from_tables.hpp has sorted_history() for
+// histories whose opportunities interleave.
+//
+// fit_transitions_by_group does the same for G groups at once (group_of[opportunity_id] in
+// 0..G-1; a negative group skips the opportunity, rows are still checked) in the same one pass.
+//
+// fit_from_snapshots fits the same quantities from opportunity snapshots that keep only the
+// current/last stage and the status (no history; e.g. the Maven CRM data, Prospecting >
+// Engaging > Won/Lost), under the ASSUMPTION stated in snapshot_columns.hpp (a deal at open
+// stage k passed every earlier open stage in order, one step each; a won/lost deal reached its
+// last open stage and was then absorbed). Each deal starts at the first open stage; open deals
+// are censored in their stage. Per-stage dwell is not identifiable from snapshots (NaN);
+// instead the cycle length closed - created (days) is summarised per outcome over the closed
+// deals that have both dates (others are excluded and counted).
+#pragma once
+#include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/enums.hpp>
+#include <salesmetrics/core/ids.hpp>
+#include <salesmetrics/core/time.hpp>
+#include <salesmetrics/funnel/history_columns.hpp>
+#include <salesmetrics/funnel/snapshot_columns.hpp>
+#include <salesmetrics/funnel/stage_layout.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+SALESMETRICS_BEGIN_NAMESPACE
+namespace funnel {
+
+using count_matrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>;
+using count_vector = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
+
+struct transition_options {
+  /// Exact median dwell keeps every dwell sample (8 bytes per row) and, for up to 256
+  /// group x stage cells, a bucket histogram filled in the same pass, then selects within the
+  /// middle buckets (more cells: a counting sort and a selection per cell). It roughly doubles
+  /// the time of the fit (see bench/funnel_bench.cpp); false leaves dwell_median_days NaN.
+  bool median = true;
+};
+
+struct transition_fit {
+  int won = -1;
+  int lost = -1;
+  count_matrix counts;
+  count_vector exits;
+  count_vector starts;
+  Eigen::MatrixXd probabilities;
+  count_vector dwell_count;
+  count_vector censored;
+  Eigen::VectorXd dwell_mean_days;
+  Eigen::VectorXd dwell_median_days;
+  std::int64_t rows = 0;           // rows read (of the opportunities in this fit)
+  std::int64_t opportunities = 0;  // distinct opportunity ids
+  std::int64_t creations = 0;      // creation rows
+  std::int64_t transitions = 0;    // rows with from_stage >= 0 (= counts.sum())
+  std::int64_t skips = 0;
+  std::int64_t backward_moves = 0;
+  std::int64_t self_loops = 0;
+  std::int64_t reopened = 0;
+
+  [[nodiscard]] std::size_t stage_count() const noexcept { return static_cast<std::size_t>(counts.rows()); }
+  /// True when transient stage k was left at least once (its probability row is data, not the
+  /// "never left" convention).
+  [[nodiscard]] bool has_exits(int stage) const { return exits(stage) > 0; }
+};
+
+namespace detail {
+
+enum move_kind : std::uint8_t { move_forward = 0, move_skip, move_backward, move_self, move_reopen, move_kinds };
+
+[[nodiscard]] inline std::vector<std::uint8_t> move_table(const stage_layout& L) {
+  const int s = static_cast<int>(L.size());
+  std::vector<std::uint8_t> k(static_cast<std::size_t>(s * s), move_forward);
+  for (int f = 0; f < s; ++f)
+    for (int t = 0; t < s; ++t) {
+      const int pf = L.position(f), pt = L.position(t);
+      std::uint8_t c = move_forward;
+      if (pf < 0) c = move_reopen;
+      else if (f == t) c = move_self;
+      else if (pt >= 0 && pt > pf + 1) c = move_skip;
+      else if (pt >= 0 && pt < pf) c = move_backward;
+      k[static_cast<std::size_t>(f * s + t)] = c;
+    }
+  return k;
+}
+
+
+/// Probabilities (row-normalised, conventions in the header comment), mean dwell.
+inline void finish_fit(transition_fit& r, const stage_layout& L, const std::int64_t* dwell_seconds_sum) {
+  const auto S = static_cast<Eigen::Index>(L.size());
+  r.exits = r.counts.rowwise().sum();
+  r.probabilities = Eigen::MatrixXd::Zero(S, S);
+  for (Eigen::Index f = 0; f < S; ++f) {
+    if (L.is_absorbing(static_cast<int>(f)) || r.exits(f) == 0) {
+      r.probabilities(f, f) = 1.0;
+      continue;
+    }
+    const double e = static_cast<double>(r.exits(f));
+    for (Eigen::Index t = 0; t < S; ++t) r.probabilities(f, t) = static_cast<double>(r.counts(f, t)) / e;
+  }
+  r.dwell_mean_days = Eigen::VectorXd::Constant(S, std::numeric_limits<double>::quiet_NaN());
+  r.dwell_median_days = Eigen::VectorXd::Constant(S, std::numeric_limits<double>::quiet_NaN());
+  if (dwell_seconds_sum != nullptr)
+    for (Eigen::Index k = 0; k < S; ++k)
+      if (r.dwell_count(k) > 0)
+        r.dwell_mean_days(k) = static_cast<double>(dwell_seconds_sum[k]) / static_cast<double>(r.dwell_count(k)) /
+                               static_cast<double>(seconds_per_day);
+}
+
+inline constexpr int sample_shift = 39;  // dwell seconds < 2^39 (17,000 years); key above it
+inline constexpr std::uint64_t sample_mask = (std::uint64_t{1} << sample_shift) - 1;
+
+
+// Medians of the packed dwell samples (cell << sample_shift | seconds), exact.
+inline constexpr std::size_t bucketed_cells_limit = 256;
+inline constexpr std::size_t dwell_buckets = 128 + 32 * 64;
+
+/// Order-preserving log-linear bucket of a dwell in seconds (< 2^39): values below 128 get their
+/// own bucket, larger ones are split by bit width and their next 6 bits (64 buckets per octave).
+[[nodiscard]] inline std::size_t dwell_bucket(std::uint64_t d) noexcept {
+  if (d < 128) return static_cast<std::size_t>(d);
+  const int w = std::bit_width(d);  // 8..39
+  return 128 + static_cast<std::size_t>(w - 8) * 64 + static_cast<std::size_t>((d >> (w - 7)) & 63);
+}
+
+/// For few cells: the pass also counted every sample in a per-cell histogram of dwell_bucket;
+/// the histogram locates the bucket of each middle rank, one pass over the samples collects the
+/// values of those buckets (a small share), and a selection within them gives the exact values.
+inline void bucketed_medians(const std::uint64_t* smp, std::size_t ns, const std::vector<std::int64_t>& count,
+                             const std::vector<std::uint32_t>& hist, std::vector<double>& med) {
+  const std::size_t cells = count.size();
+  std::vector<std::size_t> bucket(2 * cells, dwell_buckets);  // none
+  std::vector<std::uint64_t> rank(2 * cells, 0);
+  for (std::size_t c = 0; c < cells; ++c) {
+    const auto m = static_cast<std::uint64_t>(count[c]);
+    if (m == 0) continue;
+    for (std::size_t t = 0; t < 2; ++t) {
+      std::uint64_t r = t == 0 ? (m - 1) / 2 : m / 2;
+      std::size_t b = 0;
+      for (; hist[c * dwell_buckets + b] <= r; ++b) r -= hist[c * dwell_buckets + b];
+      bucket[2 * c + t] = b;
+      rank[2 * c + t] = r;
+    }
+  }
+  std::vector<std::vector<std::uint64_t>> pick(2 * cells);
+  for (std::size_t j = 0; j < ns; ++j) {
+    const std::size_t c = static_cast<std::size_t>(smp[j] >> sample_shift);
+    const std::size_t b = dwell_bucket(smp[j] & sample_mask);
+    if (b == bucket[2 * c]) pick[2 * c].push_back(smp[j] & sample_mask);
+    else if (b == bucket[2 * c + 1]) pick[2 * c + 1].push_back(smp[j] & sample_mask);
+  }
+  for (std::size_t c = 0; c < cells; ++c) {
+    if (count[c] == 0) continue;
+    double v[2];
+    for (std::size_t t = 0; t < 2; ++t) {
+      // Both middle ranks in one bucket: its values were all collected by the lower target.
+      auto& p = pick[bucket[2 * c] == bucket[2 * c + 1] ? 2 * c : 2 * c + t];
+      const auto nth = p.begin() + static_cast<std::ptrdiff_t>(rank[2 * c + t]);
+      std::nth_element(p.begin(), nth, p.end());
+      v[t] = static_cast<double>(*nth);
+    }
+    med[c] = 0.5 * (v[0] + v[1]);
+  }
+}
+
+/// For many cells (per-group fits): counting sort by cell, then a selection within each cell.
+inline void sorted_medians(const std::uint64_t* smp, std::size_t ns, const std::vector<std::int64_t>& count, std::vector<double>& med) {
+  const std::size_t cells = count.size();
+  std::vector<std::size_t> offset(cells + 1, 0);
+  for (std::size_t c = 0; c < cells; ++c) offset[c + 1] = offset[c] + static_cast<std::size_t>(count[c]);
+  auto sorted = std::make_unique_for_overwrite<std::int64_t[]>(ns);
+  std::vector<std::size_t> pos(offset.begin(), offset.end() - 1);
+  for (std::size_t j = 0; j < ns; ++j) sorted[pos[smp[j] >> sample_shift]++] = static_cast<std::int64_t>(smp[j] & sample_mask);
+  for (std::size_t c = 0; c < cells; ++c) {
+    const std::size_t m = offset[c + 1] - offset[c];
+    if (m == 0) continue;
+    auto* b = sorted.get() + offset[c];
+    auto* mid = b + m / 2;
+    std::nth_element(b, mid, b + m);
+    double v = static_cast<double>(*mid);
+    if (m % 2 == 0) v = 0.5 * (v + static_cast<double>(*std::max_element(b, mid)));
+    med[c] = v;
+  }
+}
+
+/// Per-group accumulators, contiguous per group: counts (S x S, column-major), creation starts,
+/// cut starts (first row not a creation row), dwell seconds sum, censored (S each), opportunities.
+struct pass_layout {
+  std::size_t S, SS;
+  [[nodiscard]] std::size_t stride() const noexcept { return SS + 4 * S + 1; }
+  [[nodiscard]] std::size_t creation() const noexcept { return SS; }
+  [[nodiscard]] std::size_t cut() const noexcept { return SS + S; }
+  [[nodiscard]] std::size_t dwell() const noexcept { return SS + 2 * S; }
+  [[nodiscard]] std::size_t censored() const noexcept { return SS + 3 * S; }
+  [[nodiscard]] std::size_t opps() const noexcept { return SS + 4 * S; }
+};
+
+/// The one pass over the rows. Checks are folded into two rarely-taken branches; the reason is
+/// found by diagnose_row. Everything derivable from the counts (rows, transitions, move kinds,
+/// dwell sample counts) is derived after the pass instead of being counted per row.
+template <bool Grouped, bool Median, bool Histogram>
+void pass_rows(const history_columns& h, const stage_layout& L, std::span<const dense_id> group_of, std::size_t G, std::int64_t* acc,
+               std::uint64_t* samples, std::uint32_t* hist, std::size_t& ns, const char* who) {
+  const std::size_t n = h.size();
+  const std::size_t S = L.size();
+  const pass_layout P{S, S * S};
+  const std::size_t stride = P.stride();
+  std::uint64_t transient = 0;
+  for (int k : L.transient_stages()) transient |= std::uint64_t{1} << k;
+  const dense_id* opp = h.opportunity_id.data();
+  const timestamp* tsv = h.ts.data();
+  const std::int8_t* from = h.from_stage.data();
+  const std::int8_t* to = h.to_stage.data();
+  dense_id prev_opp = -1;
+  std::int64_t prev_ts = 0;
+  int prev_to = -2;  // no stage: the first row can never pass as a continuation
+  std::int64_t* blk = nullptr;  // accumulators of the current opportunity's group; null = skipped
+  std::size_t cell = 0;         // (group, stage) cell base for the median samples
+  for (std::size_t i = 0; i < n; ++i) {
+    const dense_id o = opp[i];
+    const int f = from[i];
+    const int t = to[i];
+    const std::int64_t ts = to_unix(tsv[i]);
+    if ((static_cast<unsigned>(t) >= S) | (static_cast<unsigned>(f + 1) > S)) [[unlikely]]
+      diagnose_row(h, i, static_cast<int>(S), who);
+    if (o != prev_opp || i == 0) {
+      if ((o < prev_opp) | (o < 0) | (ts == to_unix(no_time))) [[unlikely]]
+        diagnose_row(h, i, static_cast<int>(S), who);
+      if (blk != nullptr && ((transient >> prev_to) & 1)) ++blk[P.censored() + static_cast<std::size_t>(prev_to)];
+      if constexpr (Grouped) {
+        if (static_cast<std::size_t>(o) >= group_of.size()) [[unlikely]]
+          bad_row(who, i, std::string("opportunity_id ") + std::to_string(o) + " has no entry in group_of (size " + std::to_string(group_of.size()) + ")");
+        const dense_id g = group_of[static_cast<std::size_t>(o)];
+        if (g >= 0 && static_cast<std::size_t>(g) >= G) [[unlikely]]
+          bad_row(who, i, std::string("group ") + std::to_string(g) + " of opportunity " + std::to_string(o) + " is not below group_count " + std::to_string(G));
+        blk = g < 0 ? nullptr : acc + static_cast<std::size_t>(g) * stride;
+        cell = g < 0 ? 0 : static_cast<std::size_t>(g) * S;
+      } else {
+        blk = acc;
+      }
+      prev_opp = o;
+      if (blk != nullptr) {
+        ++blk[P.opps()];
+        if (f < 0) {
+          ++blk[P.creation() + static_cast<std::size_t>(t)];
+        } else {
+          ++blk[P.cut() + static_cast<std::size_t>(f)];
+          ++blk[static_cast<std::size_t>(t) * S + static_cast<std::size_t>(f)];
+        }
+      }
+    } else {
+      // Unsigned difference: defined even for absurd timestamps; the checks below reject them.
+      const std::uint64_t d = static_cast<std::uint64_t>(ts) - static_cast<std::uint64_t>(prev_ts);
+      if ((ts < prev_ts) | (f != prev_to) | (Median && d > sample_mask)) [[unlikely]]
+        diagnose_row(h, i, static_cast<int>(S), who);
+      if (!Grouped || blk != nullptr) {
+        ++blk[static_cast<std::size_t>(t) * S + static_cast<std::size_t>(f)];
+        blk[P.dwell() + static_cast<std::size_t>(f)] += static_cast<std::int64_t>(d);
+        if constexpr (Median) samples[ns++] = (static_cast<std::uint64_t>(cell + static_cast<std::size_t>(f)) << sample_shift) | d;
+        if constexpr (Histogram) ++hist[(cell + static_cast<std::size_t>(f)) * dwell_buckets + dwell_bucket(d)];
+      }
+    }
+    prev_ts = ts;
+    prev_to = t;
+  }
+  if (blk != nullptr && n > 0 && ((transient >> prev_to) & 1)) ++blk[P.censored() + static_cast<std::size_t>(prev_to)];
+}
+
+/// The pass and the derived quantities. G = 1 and grouped = false: ungrouped.
+inline std::vector<transition_fit> transition_pass(const history_columns& h, const stage_layout& L, std::span<const dense_id> group_of,
+                                                   std::size_t G, bool grouped, const transition_options& opt, const char* who) {
+  h.check_lengths(who);
+  const std::size_t n = h.size();
+  const std::size_t S = L.size();
+  const pass_layout P{S, S * S};
+  if (opt.median && G * S >= (std::size_t{1} << (64 - sample_shift)))
+    throw std::invalid_argument(std::string(who) + ": median dwell supports up to 2^25 group x stage cells; set transition_options::median = false");
+  std::vector<std::int64_t> acc(G * P.stride(), 0);
+  // Uninitialised buffer (make_unique_for_overwrite, not vector(n)): zero-filling it would be a full extra pass.
+  std::unique_ptr<std::uint64_t[]> samples;
+  if (opt.median) samples = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+  std::size_t ns = 0;
+  // Few cells: a bucket histogram of the samples, filled during the pass (bucketed_medians);
+  // many cells (per-group fits): sort-based selection afterwards (sorted_medians).
+  const bool bucketed = opt.median && G * S <= bucketed_cells_limit;
+  if (bucketed && n >= (std::size_t{1} << 32))
+    throw std::invalid_argument(std::string(who) + ": median dwell supports up to 2^32 rows per call; set transition_options::median = false");
+  std::vector<std::uint32_t> hist(bucketed ? G * S * dwell_buckets : 0, 0);
+  std::uint64_t* sp = samples.get();
+  std::uint32_t* hp = hist.data();
+  if (grouped) {
+    if (bucketed) pass_rows<true, true, true>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
+    else if (opt.median) pass_rows<true, true, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
+    else pass_rows<true, false, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
+  } else {
+    if (bucketed) pass_rows<false, true, true>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
+    else if (opt.median) pass_rows<false, true, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
+    else pass_rows<false, false, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
+  }
+
+  const std::vector<std::uint8_t> kinds = move_table(L);
+  std::vector<transition_fit> out(G);
+  const auto Si = static_cast<Eigen::Index>(S);
+  std::vector<std::int64_t> dn(G * S, 0);
+  for (std::size_t gi = 0; gi < G; ++gi) {
+    const std::int64_t* b = acc.data() + gi * P.stride();
+    transition_fit& r = out[gi];
+    r.won = L.won();
+    r.lost = L.lost();
+    r.counts = Eigen::Map<const count_matrix>(b, Si, Si);
+    const auto creation = Eigen::Map<const count_vector>(b + P.creation(), Si);
+    const auto cut = Eigen::Map<const count_vector>(b + P.cut(), Si);
+    r.starts = creation + cut;
+    r.censored = Eigen::Map<const count_vector>(b + P.censored(), Si);
+    // Every row with from_stage f >= 0 is counted; it gives a dwell sample unless it is the
+    // first row of its opportunity (a cut start).
+    r.dwell_count = r.counts.rowwise().sum() - cut;
+    for (std::size_t k = 0; k < S; ++k) dn[gi * S + k] = r.dwell_count(static_cast<Eigen::Index>(k));
+    std::int64_t kind_total[move_kinds] = {};
+    for (std::size_t f = 0; f < S; ++f)
+      for (std::size_t t = 0; t < S; ++t) kind_total[kinds[f * S + t]] += b[t * S + f];
+    r.skips = kind_total[move_skip];
+    r.backward_moves = kind_total[move_backward];
+    r.self_loops = kind_total[move_self];
+    r.reopened = kind_total[move_reopen];
+    r.transitions = r.counts.sum();
+    r.creations = creation.sum();
+    r.rows = r.transitions + r.creations;
+    r.opportunities = b[P.opps()];
+    finish_fit(r, L, b + P.dwell());
+  }
+
+  if (opt.median && ns > 0) {
+    std::vector<double> med(G * S, std::numeric_limits<double>::quiet_NaN());
+    if (bucketed) bucketed_medians(samples.get(), ns, dn, hist, med);
+    else sorted_medians(samples.get(), ns, dn, med);
+    for (std::size_t c = 0; c < G * S; ++c)
+      if (dn[c] > 0) out[c / S].dwell_median_days(static_cast<Eigen::Index>(c % S)) = med[c] / static_cast<double>(seconds_per_day);
+  }
+  return out;
+}
+
+}  // namespace detail
+
+template <class History>
+[[nodiscard]] transition_fit fit_transitions(const History& history, const stage_layout& stages, const transition_options& opt = {}) {
+  const history_columns h = detail::checked_history(history);
+  return std::move(detail::transition_pass(h, stages, {}, 1, false, opt, "funnel::fit_transitions")[0]);
+}
+
+/// One fit per group, all in one pass: opportunity o belongs to group group_of[o] (negative =
+/// in no group). Throws when an opportunity id has no group_of entry or a group is >= group_count.
+template <class History>
+[[nodiscard]] std::vector<transition_fit> fit_transitions_by_group(const History& history, const stage_layout& stages,
+                                                                   std::span<const dense_id> group_of, std::size_t group_count,
+                                                                   const transition_options& opt = {}) {
+  const history_columns h = detail::checked_history(history);
+  return detail::transition_pass(h, stages, group_of, group_count, true, opt, "funnel::fit_transitions_by_group");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+
+struct snapshot_fit {
+  transition_fit transitions;  // dwell NaN, dwell_count 0, censored = open deals per stage, rows = snapshots read
+  double won_cycle_mean_days = std::numeric_limits<double>::quiet_NaN();
+  double won_cycle_median_days = std::numeric_limits<double>::quiet_NaN();
+  double lost_cycle_mean_days = std::numeric_limits<double>::quiet_NaN();
+  double lost_cycle_median_days = std::numeric_limits<double>::quiet_NaN();
+  std::int64_t won_cycles = 0;       // closed deals with both dates, per outcome
+  std::int64_t lost_cycles = 0;
+  std::int64_t cycles_excluded = 0;  // closed deals missing a date (or with closed < created)
+};
+
+namespace detail {
+inline double median_of(std::vector<double>& v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  double m = *mid;
+  if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), mid));
+  return m;
+}
+}  // namespace detail
+
+/// Fit from snapshots under the stated assumption (header comment). Throws std::invalid_argument
+/// for unequal column lengths, a stage out of range, an open deal at won/lost, a won deal at the
+/// lost index or a lost deal at the won index.
+[[nodiscard]] inline snapshot_fit fit_from_snapshots(const snapshot_columns& in, const stage_layout& L, const snapshot_options& opt = {}) {
+  const char* who = "funnel::fit_from_snapshots";
+  const std::size_t n = in.stage.size();
+  const int last_open = detail::check_snapshots(in, L, opt, who);
+  const auto& tr = L.transient_stages();
+  const auto S = static_cast<Eigen::Index>(L.size());
+  snapshot_fit out;
+  transition_fit& r = out.transitions;
+  r.won = L.won();
+  r.lost = L.lost();
+  r.counts = count_matrix::Zero(S, S);
+  r.starts = count_vector::Zero(S);
+  r.dwell_count = count_vector::Zero(S);
+  r.censored = count_vector::Zero(S);
+  std::vector<double> won_c, lost_c;
+  for (std::size_t i = 0; i < n; ++i) {
+    const deal_status ds = in.status[i];
+    const int last = detail::snapshot_last_open(in, L, i, last_open, who);
+    const int pl = L.position(last);
+    ++r.opportunities;
+    ++r.starts(tr.front());
+    for (int p = 0; p < pl; ++p) ++r.counts(tr[static_cast<std::size_t>(p)], tr[static_cast<std::size_t>(p) + 1]);
+    if (ds == deal_status::open) {
+      ++r.censored(last);
+    } else {
+      ++r.counts(last, ds == deal_status::won ? L.won() : L.lost());
+      if (!in.created.empty() && !in.closed.empty() && !is_missing(in.created[i]) && !is_missing(in.closed[i]) &&
+          in.closed[i] >= in.created[i])
+        (ds == deal_status::won ? won_c : lost_c).push_back(days_between(in.created[i], in.closed[i]));
+      else
+        ++out.cycles_excluded;
+    }
+  }
+  r.transitions = r.counts.sum();
+  r.rows = static_cast<std::int64_t>(n);  // snapshot rows read
+  r.skips = r.backward_moves = r.self_loops = r.reopened = r.creations = 0;
+  detail::finish_fit(r, L, nullptr);
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? std::numeric_limits<double>::quiet_NaN() : s / static_cast<double>(v.size());
+  };
+  out.won_cycles = static_cast<std::int64_t>(won_c.size());
+  out.lost_cycles = static_cast<std::int64_t>(lost_c.size());
+  out.won_cycle_mean_days = mean(won_c);
+  out.lost_cycle_mean_days = mean(lost_c);
+  out.won_cycle_median_days = detail::median_of(won_c);
+  out.lost_cycle_median_days = detail::median_of(lost_c);
+  return out;
+}
+
+}  // namespace funnel
+SALESMETRICS_END_NAMESPACE
