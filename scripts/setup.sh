@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages salesmetrics builds with (only the missing ones).
 set -euo pipefail
-packages=(g++ cmake ninja-build libeigen3-dev libboost-dev catch2 libbenchmark-dev nlohmann-json3-dev)
+packages=(g++ cmake ninja-build libeigen3-dev libboost-dev catch2 libbenchmark-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
