@@ -60,7 +60,8 @@
 #include <salesmetrics/forecast/random.hpp>
 #include <salesmetrics/forecast/special_functions.hpp>
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
+#include <Eigen/QR>  // CompleteOrthogonalDecomposition
 
 #include <algorithm>
 #include <cmath>

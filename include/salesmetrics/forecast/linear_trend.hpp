@@ -15,7 +15,8 @@
 #include <salesmetrics/forecast/interval_forecast.hpp>
 #include <salesmetrics/forecast/special_functions.hpp>
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
+#include <Eigen/QR>
 
 #include <cmath>
 #include <cstddef>
