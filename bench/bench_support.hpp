@@ -2,6 +2,7 @@
 // table (uniform reps, the peers' type mix, sorted timestamps) and the memory read bandwidth
 // measured in the same binary, the reference for "how close to the limit".
 #pragma once
+#include <salesmetrics/core/random.hpp>
 #include <salesmetrics/table/dataset.hpp>
 
 #include <benchmark/benchmark.h>
@@ -14,13 +15,6 @@
 
 namespace bench {
 
-inline std::uint64_t splitmix(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 /// n activities over 3 years, 2,000 reps, 200,000 contacts; ~60% e-mails, 11% meetings, 29% calls.
 inline const salesmetrics::crm_data& activities(std::size_t n) {
   static std::map<std::size_t, std::unique_ptr<salesmetrics::crm_data>> cache;
@@ -29,10 +23,10 @@ inline const salesmetrics::crm_data& activities(std::size_t n) {
   slot = std::make_unique<salesmetrics::crm_data>();
   auto& a = slot->activities;
   a.ts.resize(n); a.type.resize(n); a.direction.resize(n); a.rep_id.resize(n); a.contact_id.resize(n); a.duration_min.resize(n);
-  std::uint64_t s = 42;
+  salesmetrics::splitmix64 gen(42);
   const std::int64_t t0 = 1640995200, span = 3 * 365 * 86400;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t r = splitmix(s);
+    const std::uint64_t r = gen();
     a.ts[i] = salesmetrics::from_unix(t0 + static_cast<std::int64_t>(i * static_cast<std::uint64_t>(span) / n));
     const unsigned mix = r % 100;
     a.type[i] = mix < 60 ? salesmetrics::activity_type::email : mix < 71 ? salesmetrics::activity_type::meeting : salesmetrics::activity_type::phone_call;

@@ -4,7 +4,7 @@
 #include <salesmetrics/forecast/exponential_smoothing.hpp>
 #include <salesmetrics/forecast/outcome_distribution.hpp>
 #include <salesmetrics/forecast/poisson_binomial.hpp>
-#include <salesmetrics/forecast/random.hpp>
+#include <salesmetrics/core/random.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -15,23 +15,23 @@ namespace sf = salesmetrics::forecast;
 
 namespace {
 std::vector<double> probabilities(std::size_t n) {
-  sf::xoshiro256ss rng(1);
+  salesmetrics::xoshiro256ss rng(1);
   std::vector<double> p(n);
-  for (auto& x : p) x = sf::uniform01(rng());
+  for (auto& x : p) x = salesmetrics::uniform01(rng());
   return p;
 }
 std::vector<double> amounts(std::size_t n) {
-  sf::xoshiro256ss rng(2);
+  salesmetrics::xoshiro256ss rng(2);
   std::vector<double> a(n);
-  for (auto& x : a) x = std::floor(1000.0 + 99000.0 * sf::uniform01(rng()));
+  for (auto& x : a) x = std::floor(1000.0 + 99000.0 * salesmetrics::uniform01(rng()));
   return a;
 }
 std::vector<double> monthly_series() {  // 60 months: growth x season + noise
-  sf::xoshiro256ss rng(3);
+  salesmetrics::xoshiro256ss rng(3);
   std::vector<double> y(60);
   for (std::size_t t = 0; t < y.size(); ++t)
     y[t] = (180.0 + 2.5 * static_cast<double>(t)) * (1.0 + 0.12 * std::sin(0.5236 * static_cast<double>(t))) +
-           6.0 * sf::normal_quantile(sf::uniform01_open(rng()));
+           6.0 * salesmetrics::normal_quantile(salesmetrics::uniform01_open(rng()));
   return y;
 }
 }  // namespace

@@ -10,7 +10,7 @@
 #include <salesmetrics/forecast/forecast_weighting.hpp>
 #include <salesmetrics/forecast/pipeline_forecast.hpp>
 #include <salesmetrics/forecast/pipeline_outcomes.hpp>
-#include <salesmetrics/forecast/random.hpp>
+#include <salesmetrics/core/random.hpp>
 #include <salesmetrics/forecast/timing.hpp>
 #include <salesmetrics/funnel/time_stepped.hpp>
 #include <salesmetrics/metrics/evaluate.hpp>
@@ -36,7 +36,7 @@ const sm::crm_data& open_deals(std::size_t n) {
   if (cache && cached_n == n) return *cache;
   cache = std::make_unique<sm::crm_data>();
   cached_n = n;
-  sf::xoshiro256ss rng(5);
+  salesmetrics::xoshiro256ss rng(5);
   auto& o = cache->opportunities;
   o.opportunity_id.resize(n);
   o.created_ts.assign(n, sm::from_unix(t2024 - 100 * day));
@@ -200,7 +200,7 @@ const big_history& history(std::size_t rows) {
   h.to_stage.reserve(rows + 8);
   h.amount.reserve(rows + 8);
   h.expected_close_ts.reserve(rows + 8);
-  sf::xoshiro256ss rng(9);
+  salesmetrics::xoshiro256ss rng(9);
   for (std::size_t i = 0; i < opps; ++i) {
     const auto id = static_cast<sm::dense_id>(i);
     std::int64_t t = t2024 - 3 * 365 * day + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(3 * 365 * day));

@@ -5,7 +5,7 @@
 #include <salesmetrics/weighting/ranking.hpp>
 #include <salesmetrics/weighting/runtime_scorecard.hpp>
 #include <salesmetrics/weighting/scorecard.hpp>
-#include <salesmetrics/weighting/splitmix64.hpp>
+#include <salesmetrics/core/random.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -53,7 +53,7 @@ struct mock_results {
 
 mock_results make_results(std::size_t n) {
   mock_results r;
-  w::splitmix64 g(2024);
+  salesmetrics::splitmix64 g(2024);
   const std::array<double, 7> scale{2e6, 100, 0.4, 40000, 200, 40, 10};
   for (std::size_t i = 0; i < n; ++i) r.labels.push_back("rep " + std::to_string(i));
   for (std::size_t k = 0; k < 7; ++k) {
@@ -65,7 +65,7 @@ mock_results make_results(std::size_t n) {
 
 std::vector<std::int32_t> make_segments(std::size_t n) {
   std::vector<std::int32_t> s(n);
-  w::splitmix64 g(7);
+  salesmetrics::splitmix64 g(7);
   for (auto& c : s) c = static_cast<std::int32_t>(g.below(3));
   return s;
 }
@@ -142,7 +142,7 @@ void BM_commission_10k(benchmark::State& state) {
   plan.cap = w::currency_units(400'000);
   plan.bonuses = {{1.0, w::currency_units(5'000)}};
   std::vector<salesmetrics::money> amounts(10000), quotas(10000, w::currency_units(1'500'000));
-  w::splitmix64 g(3);
+  salesmetrics::splitmix64 g(3);
   for (auto& a : amounts) a = salesmetrics::money::from_cents(static_cast<std::int64_t>(g.below(400'000'000)));
   for (auto _ : state) {
     auto t = plan.compute(amounts, quotas);

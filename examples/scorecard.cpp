@@ -21,7 +21,7 @@
 #include <salesmetrics/weighting/commission.hpp>
 #include <salesmetrics/weighting/ranking.hpp>
 #include <salesmetrics/weighting/scorecard.hpp>
-#include <salesmetrics/weighting/splitmix64.hpp>
+#include <salesmetrics/core/random.hpp>
 #include <salesmetrics/weighting/user_columns.hpp>
 
 #include <nlohmann/json.hpp>
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   const std::int64_t q4_index = calendar_period::quarters().index(q4.from);
   w::external_input survey("nps");
   for (std::size_t i = 0; i < n; ++i) {
-    w::splitmix64 g(1000 + i);
+    salesmetrics::splitmix64 g(1000 + i);
     survey.set(results.key_label(i), q4_index, std::round(40.0 + 60.0 * g.uniform01()) / 10.0);
   }
   const std::vector<double> nps_q4 = survey.aligned(results, q4_index);

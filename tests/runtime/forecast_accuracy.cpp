@@ -4,7 +4,7 @@
 // origins, forecasts and errors, including the per-origin MASE scale.
 #include <salesmetrics/forecast/accuracy.hpp>
 #include <salesmetrics/forecast/backtest.hpp>
-#include <salesmetrics/forecast/random.hpp>
+#include <salesmetrics/core/random.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -65,11 +65,11 @@ TEST_CASE("accuracy: undefined cases", "[forecast][accuracy]") {
 
 TEST_CASE("accuracy: brute-force formulas on random data", "[forecast][accuracy]") {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    sf::xoshiro256ss rng(seed);
+    salesmetrics::xoshiro256ss rng(seed);
     std::vector<double> a(50), f(50);
     for (std::size_t i = 0; i < a.size(); ++i) {
-      a[i] = std::floor(sf::uniform01(rng()) * 20.0) - 2.0;  // includes zeros and negatives
-      f[i] = sf::uniform01(rng()) * 20.0 - 2.0;
+      a[i] = std::floor(salesmetrics::uniform01(rng()) * 20.0) - 2.0;  // includes zeros and negatives
+      f[i] = salesmetrics::uniform01(rng()) * 20.0 - 2.0;
     }
     double sae = 0, sse = 0, sp = 0, np = 0, ss = 0, sa = 0, se = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {

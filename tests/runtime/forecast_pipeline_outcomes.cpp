@@ -6,7 +6,7 @@
 
 #include <salesmetrics/forecast/forecast_weighting.hpp>
 #include <salesmetrics/forecast/pipeline_outcomes.hpp>
-#include <salesmetrics/forecast/special_functions.hpp>
+#include <salesmetrics/core/special_functions.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -241,7 +241,7 @@ TEST_CASE("outcomes: Monte Carlo and normal against the exact law", "[forecast][
       CHECK(qm.value <= qm.upper);
       // Within 4 standard errors (plus one lattice step of 10.00) of the exact quantile.
       CHECK(std::fabs(qm.value.units() - pe.revenue_quantiles[j].value.units()) <= 4 * qm.standard_error + 10.0);
-      const double z = sf::normal_quantile(qm.level);
+      const double z = salesmetrics::normal_quantile(qm.level);
       CHECK(std::fabs(pn.revenue_quantiles[j].value.units() - (pn.revenue_mean + z * pn.revenue_sd)) <= 0.0051);
       CHECK(std::isnan(pn.revenue_quantiles[j].standard_error));
     }

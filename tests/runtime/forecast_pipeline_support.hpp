@@ -6,7 +6,7 @@
 #include <salesmetrics/core/money.hpp>
 #include <salesmetrics/core/time.hpp>
 #include <salesmetrics/forecast/as_of.hpp>
-#include <salesmetrics/forecast/random.hpp>
+#include <salesmetrics/core/random.hpp>
 #include <salesmetrics/table/opportunity.hpp>
 #include <salesmetrics/table/stage_history.hpp>
 #include <salesmetrics/table/stages.hpp>
@@ -25,12 +25,12 @@ inline constexpr std::int64_t t2024 = 1704067200;
 inline constexpr std::int64_t day = 86400;
 
 struct rng {
-  sm::forecast::xoshiro256ss x;
+  salesmetrics::xoshiro256ss x;
   explicit rng(std::uint64_t seed) : x(seed) {}
   std::uint64_t operator()() { return x(); }
   std::uint64_t below(std::uint64_t n) { return x() % n; }
-  bool chance(double p) { return sm::forecast::uniform01(x()) < p; }
-  double uniform() { return sm::forecast::uniform01(x()); }
+  bool chance(double p) { return salesmetrics::uniform01(x()) < p; }
+  double uniform() { return salesmetrics::uniform01(x()); }
 };
 
 struct table_shape {

@@ -2,7 +2,7 @@
 // 2^n outcomes on random probabilities (several seeds), the binomial special case, moments, the
 // quantile definition, the FFT method against the recurrence, and argument errors.
 #include <salesmetrics/forecast/poisson_binomial.hpp>
-#include <salesmetrics/forecast/random.hpp>
+#include <salesmetrics/core/random.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -16,9 +16,9 @@ namespace sf = salesmetrics::forecast;
 
 namespace {
 std::vector<double> random_probabilities(std::size_t n, std::uint64_t seed, bool with_edges = false) {
-  sf::xoshiro256ss rng(seed);
+  salesmetrics::xoshiro256ss rng(seed);
   std::vector<double> p(n);
-  for (auto& x : p) x = sf::uniform01(rng());
+  for (auto& x : p) x = salesmetrics::uniform01(rng());
   if (with_edges && n >= 3) {
     p[0] = 0.0;
     p[n / 2] = 1.0;

@@ -2,7 +2,7 @@
 // residual variance and interval widths, Croston/SBA recursions by hand and against a brute-force
 // re-implementation on random intermittent series, and argument errors.
 #include <salesmetrics/forecast/croston.hpp>
-#include <salesmetrics/forecast/random.hpp>
+#include <salesmetrics/core/random.hpp>
 #include <salesmetrics/forecast/seasonal_naive.hpp>
 
 #include <catch2/catch.hpp>
@@ -49,9 +49,9 @@ TEST_CASE("croston: hand-computed recursion", "[forecast][croston]") {
 
 TEST_CASE("croston: brute-force re-implementation on random series", "[forecast][croston]") {
   for (std::uint64_t seed : {1u, 2u, 3u, 4u}) {
-    sf::xoshiro256ss rng(seed);
+    salesmetrics::xoshiro256ss rng(seed);
     std::vector<double> y(80);
-    for (auto& v : y) v = sf::uniform01(rng()) < 0.25 ? std::floor(1 + 9 * sf::uniform01(rng())) : 0.0;
+    for (auto& v : y) v = salesmetrics::uniform01(rng()) < 0.25 ? std::floor(1 + 9 * salesmetrics::uniform01(rng())) : 0.0;
     // Independent form: list the demand sizes and inter-demand intervals, then smooth the lists.
     std::vector<double> sizes, gaps;
     long prev = -1;

@@ -4,6 +4,7 @@
 // censored open deals).
 #pragma once
 #include <salesmetrics/core/ids.hpp>
+#include <salesmetrics/core/random.hpp>
 #include <salesmetrics/core/time.hpp>
 #include <salesmetrics/funnel/history_columns.hpp>
 #include <salesmetrics/funnel/stage_layout.hpp>
@@ -14,29 +15,11 @@
 
 namespace funnel_test {
 
-inline std::uint64_t splitmix64(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
+/// The library's xoshiro256** (core/random.hpp) with the helpers the funnel tests use.
 class rng {
  public:
-  explicit rng(std::uint64_t seed) {
-    for (auto& w : s_) w = splitmix64(seed);
-  }
-  std::uint64_t next() {
-    const std::uint64_t r = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return r;
-  }
+  explicit rng(std::uint64_t seed) : gen_(seed) {}
+  std::uint64_t next() { return gen_.next(); }
   /// Uniform in [0, 1).
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   /// Uniform integer in [0, n).
@@ -57,8 +40,7 @@ class rng {
   }
 
  private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
+  salesmetrics::xoshiro256ss gen_;
 };
 
 struct history_store {

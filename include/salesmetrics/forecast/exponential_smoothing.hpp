@@ -57,8 +57,8 @@
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/forecast/detail/bounded_minimize.hpp>
 #include <salesmetrics/forecast/interval_forecast.hpp>
-#include <salesmetrics/forecast/random.hpp>
-#include <salesmetrics/forecast/special_functions.hpp>
+#include <salesmetrics/core/random.hpp>
+#include <salesmetrics/core/special_functions.hpp>
 
 #include <Eigen/Core>
 #include <Eigen/QR>  // CompleteOrthogonalDecomposition

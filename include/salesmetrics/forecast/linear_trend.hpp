@@ -13,7 +13,7 @@
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/forecast/interval_forecast.hpp>
-#include <salesmetrics/forecast/special_functions.hpp>
+#include <salesmetrics/core/special_functions.hpp>
 
 #include <Eigen/Core>
 #include <Eigen/QR>

@@ -37,8 +37,8 @@
 // throws std::invalid_argument naming the argument and index.
 #pragma once
 #include <salesmetrics/core/config.hpp>
-#include <salesmetrics/forecast/random.hpp>
-#include <salesmetrics/forecast/special_functions.hpp>
+#include <salesmetrics/core/random.hpp>
+#include <salesmetrics/core/special_functions.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -12,7 +12,7 @@
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/forecast/interval_forecast.hpp>
-#include <salesmetrics/forecast/special_functions.hpp>
+#include <salesmetrics/core/special_functions.hpp>
 
 #include <cmath>
 #include <cstddef>

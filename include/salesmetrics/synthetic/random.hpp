@@ -22,6 +22,7 @@
 // parameters) by multiplications by powers of two and rounding, which IEEE makes exact.
 #pragma once
 #include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/random.hpp>
 
 #include <algorithm>
 #include <array>
@@ -37,14 +38,6 @@
 
 SALESMETRICS_BEGIN_NAMESPACE
 namespace synthetic {
-
-/// One splitmix64 step (Steele, Lea & Flood): advances `state` and returns a mixed 64-bit value.
-[[nodiscard]] constexpr std::uint64_t splitmix64(std::uint64_t& state) noexcept {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 namespace detail {
 
@@ -188,35 +181,17 @@ struct chance {
 /// Converts a double to the nearest integer after scaling by 2^bits (exact scaling, IEEE rounding).
 [[nodiscard]] inline std::int64_t to_fixed(double x, int bits) { return std::llround(std::ldexp(x, bits)); }
 
-/// xoshiro256** over a splitmix64-seeded state.
+/// xoshiro256** (core/random.hpp) seeded with the stream-mixed seed, plus the integer-only
+/// sampling helpers below.
 class rng {
  public:
-  explicit constexpr rng(std::uint64_t seed, std::uint64_t stream = 0) noexcept {
-    std::uint64_t sm = seed ^ (0x6a09e667f3bcc909ULL * (stream + 1));
-    for (auto& s : s_) s = splitmix64(sm);
-  }
+  explicit constexpr rng(std::uint64_t seed, std::uint64_t stream = 0) noexcept
+      : gen_(seed ^ (0x6a09e667f3bcc909ULL * (stream + 1))) {}
 
-  constexpr std::uint64_t next() noexcept {
-    const std::uint64_t result = std::rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = std::rotl(s_[3], 45);
-    return result;
-  }
+  constexpr std::uint64_t next() noexcept { return gen_.next(); }
 
-  /// Uniform in [0, n); n must be > 0.
-  constexpr std::uint64_t below(std::uint64_t n) noexcept {
-    detail::u128 m = detail::mul_wide(next(), n);
-    if (m.lo < n) {
-      const std::uint64_t reject_below = (0 - n) % n;  // 2^64 mod n
-      while (m.lo < reject_below) m = detail::mul_wide(next(), n);
-    }
-    return m.hi;
-  }
+  /// Uniform in [0, n); n must be > 0 (Lemire's multiply-and-reject, core/random.hpp).
+  constexpr std::uint64_t below(std::uint64_t n) noexcept { return gen_.below(n); }
 
   /// Uniform in [lo, hi] (inclusive), lo <= hi.
   constexpr std::int64_t between(std::int64_t lo, std::int64_t hi) noexcept {
@@ -239,7 +214,7 @@ class rng {
   }
 
  private:
-  std::uint64_t s_[4]{};
+  xoshiro256ss gen_;
 };
 
 /// Lognormal with a given median (in integer units) and log-scale sigma.

@@ -17,8 +17,8 @@
 //   std::invalid_argument for an empty sample, B < 1 or level outside (0, 1).
 #pragma once
 #include <salesmetrics/core/config.hpp>
-#include <salesmetrics/weighting/splitmix64.hpp>
-#include <salesmetrics/weighting/student_t.hpp>
+#include <salesmetrics/core/random.hpp>
+#include <salesmetrics/core/special_functions.hpp>
 
 #include <algorithm>
 #include <cmath>
