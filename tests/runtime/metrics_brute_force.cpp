@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <random>
@@ -134,19 +135,26 @@ TEST_CASE("activity metrics by rep, by contact, by rep x contact and by rep x mo
       pair_counts[{a.rep_id[i], a.contact_id[i] < 0 ? INT32_MAX : a.contact_id[i]}] += completed(a, i);
       month_counts[{a.rep_id[i], months.index(a.ts[i])}] += completed(a, i);
     }
-    const auto rc = evaluate<activity_count>(v, group::by(group::rep, group::contact), opts, par(2));
-    REQUIRE(rc.rows() == pair_counts.size());
-    std::size_t row = 0;
-    for (const auto& [k, n] : pair_counts) {
-      CHECK(rc.key_values[0][row] == k.first);
-      CHECK(rc.key_values[1][row] == (k.second == INT32_MAX ? -1 : k.second));
-      CHECK(rc.key_labels[1][row] == (k.second == INT32_MAX ? "(none)" : "c" + std::to_string(k.second)));
-      CHECK(rc.column<activity_count>()[row] == n);
-      ++row;
+    // The same key space dense (40 contacts) and hashed (a 100,000-name contact dictionary).
+    crm_dictionaries big = d.dictionaries;
+    for (int c = 40; c < 100000; ++c) big.contacts.encode("c" + std::to_string(c));
+    crm_view v_big = v;
+    v_big.dictionaries = &big;
+    for (const crm_view* view : std::array<const crm_view*, 2>{&v, &v_big}) {
+      const auto rc = evaluate<activity_count>(*view, group::by(group::rep, group::contact), opts, par(2));
+      REQUIRE(rc.rows() == pair_counts.size());
+      std::size_t row = 0;
+      for (const auto& [k, n] : pair_counts) {
+        CHECK(rc.key_values[0][row] == k.first);
+        CHECK(rc.key_values[1][row] == (k.second == INT32_MAX ? -1 : k.second));
+        CHECK(rc.key_labels[1][row] == (k.second == INT32_MAX ? "(none)" : "c" + std::to_string(k.second)));
+        CHECK(rc.column<activity_count>()[row] == n);
+        ++row;
+      }
     }
     const auto rm = evaluate<activity_count>(v, group::by(group::rep, group::period(months)), opts);
     REQUIRE(rm.rows() == month_counts.size());
-    row = 0;
+    std::size_t row = 0;
     for (const auto& [k, n] : month_counts) {
       CHECK(rm.key_values[1][row] == k.second);
       CHECK(rm.key_labels[1][row] == months.label(k.second));

@@ -346,6 +346,7 @@ class engine {
   std::array<std::uint64_t, arity> stride_{};
   std::uint64_t cardinality_ = 1;
   bool dense_ = true;
+  static constexpr double dense_byte_limit = 128.0 * 1024 * 1024;
 
   template <class L> struct leaf_tuple;
   template <class... Ls> struct leaf_tuple<type_list<Ls...>> { using type = std::tuple<Ls...>; };
@@ -453,7 +454,10 @@ class engine {
     []<std::size_t... J>(std::index_sequence<J...>, std::size_t& r, const crm_view& d) {
       ((r += leaf<J>::table::of(d).size()), ...);
     }(std::make_index_sequence<leaf_count>{}, rows, data_);
-    dense_ = product <= static_cast<double>(std::uint64_t{1} << 24) && product <= 4.0 * static_cast<double>(rows) + 65536.0;
+    // Dense slots cost cardinality x (state + touched flag) bytes per thread whether used or not;
+    // take them when that stays small and the key space is not far larger than the data.
+    const double bytes = product * static_cast<double>(sizeof(state_type) + 1);
+    dense_ = bytes <= dense_byte_limit && product <= 4.0 * static_cast<double>(rows) + 65536.0;
     if (product > 1.8e19) throw std::length_error("salesmetrics::evaluate: the group key space exceeds 64 bits");
   }
 
@@ -517,17 +521,22 @@ class engine {
     b.first = lo <= hi ? lo : 0;
     b.n = lo <= hi ? static_cast<std::uint64_t>(hi - lo + 1) : 0;
   }
+  /// Period indices are monotonic in time, so the range comes from the earliest and latest
+  /// instants: one min/max pass per leaf, no calendar arithmetic per row.
   template <class L>
   static void scan_periods(const crm_view& d, const eval_context& c, const calendar_period& cal, std::int64_t& lo, std::int64_t& hi) {
     using A = anchor_of_t<L>;
     const auto& v = L::table::of(d);
+    std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
     for (std::size_t i = 0; i < v.size(); ++i) {
       const timestamp t = A::of(v, i);
       if (is_missing(t) || (!anchor_ignores_window<A> && !c.window.contains(t))) continue;
-      const std::int64_t p = cal.index(t);
-      lo = std::min(lo, p);
-      hi = std::max(hi, p);
+      first = std::min(first, to_unix(t));
+      last = std::max(last, to_unix(t));
     }
+    if (first > last) return;
+    lo = std::min(lo, cal.index(from_unix(first)));
+    hi = std::max(hi, cal.index(from_unix(last)));
   }
 
   // ---- the fused pass -----------------------------------------------------------------------
