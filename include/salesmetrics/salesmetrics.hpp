@@ -99,3 +99,16 @@
 #include <salesmetrics/forecast/poisson_binomial.hpp>
 #include <salesmetrics/forecast/seasonal_naive.hpp>
 #include <salesmetrics/forecast/timing.hpp>
+#include <salesmetrics/relationship/annotated_view.hpp>
+#include <salesmetrics/relationship/decay_policy.hpp>
+#include <salesmetrics/relationship/health.hpp>
+#include <salesmetrics/relationship/interaction_metrics.hpp>
+#include <salesmetrics/relationship/options.hpp>
+#include <salesmetrics/relationship/panel.hpp>
+#include <salesmetrics/relationship/record_key.hpp>
+#include <salesmetrics/relationship/reply_metrics.hpp>
+#include <salesmetrics/relationship/reply_pairing.hpp>
+#include <salesmetrics/relationship/similar_deals.hpp>
+#include <salesmetrics/relationship/subject.hpp>
+#include <salesmetrics/relationship/timeline_metrics.hpp>
+#include <salesmetrics/relationship/who_knows_whom.hpp>
