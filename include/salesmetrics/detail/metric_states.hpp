@@ -26,7 +26,7 @@ template <class T>
 inline void save_vector(std::string& out, const std::vector<T>& v) {
   const std::uint64_t n = v.size();
   out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
+  if (n != 0) out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
 }
 template <class T>
 inline void load_vector(std::string_view& in, std::vector<T>& v) {
@@ -36,7 +36,7 @@ inline void load_vector(std::string_view& in, std::vector<T>& v) {
   in.remove_prefix(sizeof n);
   if (in.size() / sizeof(T) < n) throw std::invalid_argument("metric state: truncated input");
   v.resize(n);
-  std::memcpy(v.data(), in.data(), n * sizeof(T));
+  if (n != 0) std::memcpy(v.data(), in.data(), n * sizeof(T));  // an empty vector's data() may be null
   in.remove_prefix(n * sizeof(T));
 }
 
