@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <salesmetrics/relationship/panel.hpp>
+#include <salesmetrics/synthetic/generate.hpp>
 
 #include <string>
 #include <vector>
@@ -283,4 +284,43 @@ TEST_CASE("an annotation paired from too late an instant is refused", "[relation
   CHECK_THROWS_WITH(analyse(d.view(), metrics::group::contact, o, late), Catch::Contains("pair_replies with an earlier"));
   const reply_annotation ok = pair_replies(d.view(), seq, from_unix(reltest::t_ref - 120 * reltest::day_s));
   CHECK(analyse(d.view(), metrics::group::contact, o, ok).panels.size() == analyse(d.view(), metrics::group::contact, o).panels.size());
+}
+
+TEST_CASE("reply pairing of rows already in ts order, with dense, sparse and missing thread ids", "[relationship][brute]") {
+  // The generator's rows are in ts order with dense thread ids: the sweep runs over the rows
+  // themselves. Spreading the ids out forces the numbered path; dropping some ids mixes in
+  // subject threads. Every variant must agree with the quadratic search, for 1 to 3 threads.
+  for (std::uint64_t seed : {5u, 6u}) {
+    synthetic::config c = synthetic::config::for_activities(6000, seed);
+    crm_data d = synthetic::generate(c);
+    for (int variant = 0; variant < 3; ++variant) {
+      crm_data v = d;
+      auto& tid = v.activities.thread_id;
+      for (std::size_t i = 0; i < tid.size(); ++i) {
+        if (tid[i] < 0) continue;
+        if (variant == 1) tid[i] = tid[i] * 100'003 + 17;  // sparse ids
+        if (variant == 2 && i % 7 == 0) tid[i] = no_id;  // subject threads too
+      }
+      const crm_view view = v.view();
+      const auto want = reltest::brute_replies(view);
+      for (unsigned threads : {1u, 2u, 3u}) {
+        for (const timestamp from : {no_time, view.activities.ts[view.activities.size() / 2]}) {
+          INFO("seed " << seed << " variant " << variant << " threads " << threads << " from " << to_unix(from));
+          const reply_annotation r = pair_replies(view, par(threads), from);
+          std::size_t threaded = 0, replied = 0, mismatches = 0;
+          for (std::size_t i = 0; i < want.size(); ++i) {
+            const bool paired = want[i].has_value() && view.activities.ts[i] >= from;
+            const std::int64_t expected = paired ? *want[i] : not_threaded;
+            mismatches += r.reply_ts[i] != expected;
+            threaded += paired;
+            replied += paired && *want[i] != no_reply;
+          }
+          CHECK(mismatches == 0);
+          CHECK(r.threaded_emails == threaded);
+          CHECK(r.replied_emails == replied);
+          CHECK(replied > 0);
+        }
+      }
+    }
+  }
 }

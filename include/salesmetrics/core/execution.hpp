@@ -8,7 +8,10 @@
 
 #include <algorithm>
 #include <concepts>
+#include <exception>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 SALESMETRICS_BEGIN_NAMESPACE
 
@@ -30,5 +33,33 @@ template <class P>
 concept ExecutionPolicy = requires(const P& p) {
   { p.threads() } -> std::convertible_to<unsigned>;
 };
+
+namespace detail {
+/// Runs f(t) for t = 0..n-1: t = 0 on the calling thread, the others on their own threads;
+/// joins them all, then rethrows the first exception any of them threw.
+template <class F>
+void run_on_threads(unsigned n, F&& f) {
+  if (n <= 1) {
+    f(0u);
+    return;
+  }
+  std::exception_ptr error;
+  std::mutex m;
+  std::vector<std::thread> pool;
+  pool.reserve(n - 1);
+  auto guarded = [&](unsigned t) {
+    try {
+      f(t);
+    } catch (...) {
+      std::lock_guard lock(m);
+      if (!error) error = std::current_exception();
+    }
+  };
+  for (unsigned t = 1; t < n; ++t) pool.emplace_back(guarded, t);
+  guarded(0u);
+  for (auto& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+}
+}  // namespace detail
 
 SALESMETRICS_END_NAMESPACE

@@ -26,8 +26,6 @@
 #include <salesmetrics/relationship/reply_pairing.hpp>
 
 #include <cstdint>
-#include <cstring>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -36,59 +34,70 @@ namespace relationship {
 
 /// What reply_stats gives per group.
 struct reply_counts {
-  std::int64_t emails = 0;      // threaded e-mails of the answered side in the window
-  std::int64_t replied = 0;     // of those, answered before the window's end
-  std::int64_t delay_sum = 0;   // seconds, over the answered ones
-  double median_seconds = 0.0;  // NaN without an answered e-mail
+  std::int64_t emails = 0;     // threaded e-mails of the answered side in the window
+  std::int64_t replied = 0;    // of those, answered before the window's end
+  std::int64_t delay_sum = 0;  // seconds, over the answered ones
 };
 
-/// Leaf: reply statistics of the threaded e-mails sent in direction Answered (inbound: the
-/// customer's e-mails and our replies; outbound: ours and theirs).
+namespace detail {
+/// Row i as an e-mail of direction Answered: whether it counts (a threaded e-mail in the
+/// current window) and its reply delay in seconds (-1: not answered before the window's end).
+struct reply_outcome {
+  bool counts = false;
+  std::int64_t delay = -1;
+};
+template <direction Answered>
+[[nodiscard]] inline reply_outcome reply_of(const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
+  if (v.type[i] != activity_type::email || v.direction[i] != Answered) return {};
+  const annotated_view& a = annotated(c);
+  const std::int64_t reply = a.reply_ts[i];
+  if (reply == not_threaded || !a.windows.current.contains(v.ts[i])) return {};  // not_threaded covers scheduled rows
+  if (reply >= to_unix(a.windows.current.to)) return {true, -1};                // no reply (no_reply is the largest value) or too late
+  return {true, reply - to_unix(v.ts[i])};
+}
+}  // namespace detail
+
+/// Leaf: reply counts of the threaded e-mails sent in direction Answered (inbound: the
+/// customer's e-mails and our replies; outbound: ours and theirs). Trivially copyable.
 template <direction Answered>
 struct reply_stats {
   static constexpr std::string_view name = Answered == direction::inbound ? "our_reply_stats" : "their_reply_stats";
   using table = metrics::activities_table;
-  struct state {
-    std::int64_t emails = 0, replied = 0, delay_sum = 0;
-    metrics::detail::value_list delays;
-    void save(std::string& out) const {
-      const std::int64_t head[3] = {emails, replied, delay_sum};
-      out.append(reinterpret_cast<const char*>(head), sizeof head);
-      delays.save(out);
-    }
-    void load(std::string_view& in) {
-      std::int64_t head[3];
-      if (in.size() < sizeof head) throw std::invalid_argument("reply_stats: truncated state");
-      std::memcpy(head, in.data(), sizeof head);
-      in.remove_prefix(sizeof head);
-      emails = head[0];
-      replied = head[1];
-      delay_sum = head[2];
-      delays.load(in);
-    }
-  };
+  using state = reply_counts;
   using result_type = reply_counts;
-  static void update(state& s, const activity_view& v, std::size_t i, const metrics::eval_context& c) {
-    if (v.type[i] != activity_type::email || v.direction[i] != Answered) return;
-    const annotated_view& a = detail::annotated(c);
-    const std::int64_t reply = a.reply_ts[i];
-    if (reply == not_threaded || !a.windows.current.contains(v.ts[i])) return;  // not_threaded covers scheduled rows
-    ++s.emails;
-    if (reply >= to_unix(a.windows.current.to)) return;  // no reply (no_reply is the largest value) or too late
-    const std::int64_t delay = reply - to_unix(v.ts[i]);
+  static void update(state& s, const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
+    const detail::reply_outcome o = detail::reply_of<Answered>(v, i, c);
+    s.emails += o.counts;
+    if (o.delay < 0) return;
     ++s.replied;
-    s.delay_sum += delay;
-    s.delays.add(delay);
+    s.delay_sum += o.delay;
   }
-  static void merge(state& a, const state& b) {
+  static void merge(state& a, const state& b) noexcept {
     a.emails += b.emails;
     a.replied += b.replied;
     a.delay_sum += b.delay_sum;
-    a.delays.merge(b.delays);
   }
-  static result_type result(const state& s, const metrics::eval_context&) {
-    return {s.emails, s.replied, s.delay_sum, s.delays.quantile(0.5)};
+  static result_type result(const state& s, const metrics::eval_context&) noexcept { return s; }
+};
+
+/// Leaf: every reply delay of reply_stats (seconds), kept for the exact median; only the
+/// median metrics depend on it, so counts and means never pay for the list.
+template <direction Answered>
+struct reply_delays {
+  static constexpr std::string_view name = Answered == direction::inbound ? "our_reply_delays" : "their_reply_delays";
+  using table = metrics::activities_table;
+  struct state {
+    metrics::detail::value_list delays;
+    void save(std::string& out) const { delays.save(out); }
+    void load(std::string_view& in) { delays.load(in); }
+  };
+  using result_type = double;  // the median in seconds, NaN without a reply
+  static void update(state& s, const activity_view& v, std::size_t i, const metrics::eval_context& c) {
+    const detail::reply_outcome o = detail::reply_of<Answered>(v, i, c);
+    if (o.delay >= 0) s.delays.add(o.delay);
   }
+  static void merge(state& a, const state& b) { a.delays.merge(b.delays); }
+  static result_type result(const state& s, const metrics::eval_context&) { return s.delays.quantile(0.5); }
 };
 
 namespace detail {
@@ -123,10 +132,10 @@ struct mean_reply_hours : reply_metric<Answered> {
   }
 };
 template <direction Answered>
-struct median_reply_hours : reply_metric<Answered> {
+struct median_reply_hours : metrics::depends_on<reply_delays<Answered>> {
   using result_type = double;
   template <class R> static double result(const R& r, const metrics::eval_context&) {
-    return reply_metric<Answered>::counts(r).median_seconds / 3600.0;
+    return r.template get<reply_delays<Answered>>() / 3600.0;
   }
 };
 }  // namespace detail
