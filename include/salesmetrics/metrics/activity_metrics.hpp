@@ -248,7 +248,7 @@ struct activity_snapshot {
 
 struct next_scheduled_interaction {
   static constexpr std::string_view name = "next_scheduled_interaction";
-  static constexpr unsigned needs = 1;  // needs::as_of
+  static constexpr unsigned needs = metrics::needs::as_of;
   using table = activities_table;
   using anchor = metrics::anchor::activity_snapshot;
   using state = std::int64_t;

@@ -31,6 +31,17 @@ struct evaluate_options {
   std::vector<std::string> marketing_sources{};
 };
 
+/// What a metric may ask the engine to prepare, with `static constexpr unsigned needs = ...;`
+/// (bits may be or-ed). Leaves ask for the per-row columns; a derived metric that reads
+/// group_label asks for it, so that evaluations without one never build the labels' string.
+namespace needs {
+inline constexpr unsigned as_of = 1;             // ctx.as_of must be set
+inline constexpr unsigned stage_entered = 2;     // ctx.stage_entered (implies as_of)
+inline constexpr unsigned first_win = 4;         // ctx.first_win_of_account
+inline constexpr unsigned marketing_source = 8;  // ctx.marketing_source
+inline constexpr unsigned group_label = 16;      // ctx.group_label while results are computed
+}  // namespace needs
+
 struct eval_context {
   time_window window{};
   timestamp as_of = no_time;
@@ -40,7 +51,7 @@ struct eval_context {
   std::vector<timestamp> stage_entered;           // by opportunity row: when its current stage began
   std::vector<std::uint8_t> first_win_of_account; // by opportunity row: 1 if its account's first won deal
   std::vector<std::int32_t> opportunity_row;      // by opportunity id: its row, -1 if absent
-  std::string group_label;                         // while computing results: the group's label
+  std::string group_label;                         // while computing results: the group's label (needs::group_label)
 };
 
 }  // namespace metrics

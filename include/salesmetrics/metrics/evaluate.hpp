@@ -26,8 +26,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -41,14 +43,6 @@
 SALESMETRICS_BEGIN_NAMESPACE
 namespace metrics {
 
-/// Context columns a leaf may ask for with `static constexpr unsigned needs = ...;`.
-namespace needs {
-inline constexpr unsigned as_of = 1;             // ctx.as_of must be set
-inline constexpr unsigned stage_entered = 2;     // ctx.stage_entered (implies as_of)
-inline constexpr unsigned first_win = 4;         // ctx.first_win_of_account
-inline constexpr unsigned marketing_source = 8;  // ctx.marketing_source
-}  // namespace needs
-
 namespace detail {
 
 inline constexpr std::int64_t none_key = std::numeric_limits<std::int64_t>::max();
@@ -57,6 +51,11 @@ template <class M> constexpr unsigned needs_of() {
   if constexpr (requires { M::needs; }) return M::needs;
   else return 0;
 }
+/// The context needs of every metric of a list (leaves and derived).
+template <class L> struct list_needs;
+template <class... Ms> struct list_needs<type_list<Ms...>> {
+  static constexpr unsigned value = (0u | ... | needs_of<Ms>());
+};
 
 // ---- key components bound to the data -------------------------------------------------------
 
@@ -97,12 +96,29 @@ template <> struct bound<group::period_key> {
   calendar_period calendar{};
   std::int64_t first = 0;  // period index of code 0
   std::uint64_t n = 0;     // periods; code n = "(none)" (missing instant)
+  // Months, quarters and fiscal periods need a civil-date conversion per instant; the days
+  // the periods span are converted once instead: day_code[d - first_day] = code of unix day d.
+  std::int64_t first_day = 0;
+  std::vector<std::uint32_t> day_code;
   [[nodiscard]] std::uint64_t cardinality() const noexcept { return n + 1; }
   template <class T>
   [[nodiscard]] std::uint64_t code(const eval_context&, const typename T::view_type&, std::size_t, timestamp t) const noexcept {
     if (is_missing(t)) return n;
-    const auto c = static_cast<std::uint64_t>(calendar.index(t) - first);
+    const std::int64_t day = unix_day(t);
+    if (const auto o = static_cast<std::uint64_t>(day - first_day); o < day_code.size()) return day_code[o];
+    const auto c = static_cast<std::uint64_t>(calendar.index_of_day(day) - first);
     return c < n ? c : n;
+  }
+  /// Fills day_code for the days of the n periods (when they span at most 2^20 days).
+  void tabulate() {
+    day_code.clear();
+    if (n == 0 || calendar.unit == period_unit::day || calendar.unit == period_unit::iso_week) return;
+    first_day = calendar.start_day(first);
+    const std::int64_t days = calendar.start_day(first + static_cast<std::int64_t>(n)) - first_day;
+    if (days <= 0 || days > (std::int64_t{1} << 20)) return;
+    day_code.resize(static_cast<std::size_t>(days));
+    for (std::int64_t d = 0; d < days; ++d)
+      day_code[static_cast<std::size_t>(d)] = static_cast<std::uint32_t>(calendar.index_of_day(first_day + d) - first);
   }
   [[nodiscard]] std::int64_t value(std::uint64_t code) const noexcept { return code < n ? first + static_cast<std::int64_t>(code) : none_key; }
   [[nodiscard]] std::uint64_t code_of_value(std::int64_t v) const noexcept {
@@ -299,23 +315,14 @@ class engine {
 
   template <class Policy>
   partial run(const Policy& policy) const {
+    activity_rows_ = window_activity_rows();
     const unsigned threads = std::max(1u, policy.threads());
+    if constexpr (one_source) {
+      if (!dense_ && partitions_fit()) return run_partitioned(threads);
+    }
     if (threads == 1) return run_chunk(0, 1);
     std::vector<partial> parts(threads);
-    std::vector<std::thread> pool;
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        try {
-          parts[t] = run_chunk(t, threads);
-        } catch (...) {
-          std::lock_guard lock(error_mutex);
-          if (!error) error = std::current_exception();
-        }
-      });
-    for (auto& th : pool) th.join();
-    if (error) std::rethrow_exception(error);
+    salesmetrics::detail::run_on_threads(threads, [&](unsigned t) { parts[t] = run_chunk(t, threads); });
     for (unsigned t = 1; t < threads; ++t) parts[0].merge(parts[t]);  // chunk order: deterministic
     return std::move(parts[0]);
   }
@@ -326,11 +333,15 @@ class engine {
     out.key_names = {std::string(Ks::name)...};
     out.key_values.resize(arity);
     out.key_labels.resize(arity);
+    for (std::size_t k = 0; k < arity; ++k) {
+      out.key_values[k].reserve(p.keys.size());
+      out.key_labels[k].reserve(p.keys.size());
+    }
     typename Set::group_results results{};
     for (std::size_t g = 0; g < p.keys.size(); ++g) {
       for (std::size_t k = 0; k < arity; ++k) out.key_values[k].push_back(p.keys[g][k] == none_key ? -1 : p.keys[g][k]);
       label_row(out, p.keys[g], std::index_sequence_for<Ks...>{});
-      ctx_.group_label = out.key_label(out.key_values[0].size() - 1);
+      if constexpr ((all_needs & needs::group_label) != 0) ctx_.group_label = out.key_label(out.key_values[0].size() - 1);
       compute_results(p.states[g], results, std::make_index_sequence<Set::all::size>{});
       out.template append<typename Set::group_results, Set>(results);
     }
@@ -346,6 +357,7 @@ class engine {
   std::array<std::uint64_t, arity> stride_{};
   std::uint64_t cardinality_ = 1;
   bool dense_ = true;
+  mutable std::pair<std::size_t, std::size_t> activity_rows_{};  // set by run(): window_activity_rows()
   static constexpr double dense_byte_limit = 128.0 * 1024 * 1024;
 
   template <class L> struct leaf_tuple;
@@ -354,11 +366,7 @@ class engine {
   static constexpr std::size_t leaf_count = Set::leaves::size;
   template <std::size_t I> using leaf = std::tuple_element_t<I, leaves_tuple>;
 
-  static constexpr unsigned all_needs = [] {
-    unsigned n = 0;
-    [&]<std::size_t... I>(std::index_sequence<I...>) { ((n |= needs_of<leaf<I>>()), ...); }(std::make_index_sequence<leaf_count>{});
-    return n;
-  }();
+  static constexpr unsigned all_needs = list_needs<typename Set::all>::value;
 
   template <class T> static constexpr bool reads_table() {
     return []<std::size_t... I>(std::index_sequence<I...>) {
@@ -383,6 +391,17 @@ class engine {
     if (all_needs & needs::stage_entered) fill_stage_entered();
     if (all_needs & needs::first_win) fill_first_win();
     if (all_needs & needs::marketing_source) fill_marketing(opts);
+  }
+
+  /// The activity rows that can fall in the window. Activities exported in ts order (the usual
+  /// case) let a bounded window go straight to its rows by binary search: one pass to check the
+  /// order saves reading every column of the rows outside the window. Otherwise every row.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> window_activity_rows() const {
+    const auto& ts = data_.activities.ts;
+    const bool bounded = ctx_.window.from != time_window{}.from || ctx_.window.to != time_window{}.to;
+    if (!reads_table<activities_table>() || !bounded || !in_time_order(ts)) return {0, ts.size()};
+    return {static_cast<std::size_t>(std::lower_bound(ts.begin(), ts.end(), ctx_.window.from) - ts.begin()),
+            static_cast<std::size_t>(std::lower_bound(ts.begin(), ts.end(), ctx_.window.to) - ts.begin())};
   }
 
   /// The window's end when bounded, else one second after the latest instant in the data.
@@ -520,6 +539,7 @@ class engine {
     }
     b.first = lo <= hi ? lo : 0;
     b.n = lo <= hi ? static_cast<std::uint64_t>(hi - lo + 1) : 0;
+    b.tabulate();
   }
   /// Period indices are monotonic in time, so the range comes from the earliest and latest
   /// instants: one min/max pass per leaf, no calendar arithmetic per row.
@@ -619,6 +639,125 @@ class engine {
     }
   }
 
+  // ---- the partitioned path: key spaces too large for dense slots, one table and anchor ------
+  // The codes are cut into blocks of 2^block_bits consecutive codes whose dense slots fit in
+  // cache. The rows are counted per block and their indices scattered block by block (a
+  // counting sort), then each block's rows update its dense slots and the block's few touched
+  // slots, sorted, become its groups: no hashing, groups already in code order, and threads
+  // that take disjoint blocks produce disjoint groups that are simply concatenated. Costs 4
+  // bytes per row kept plus 4 bytes per block and thread; used when blocks are at most 2^22.
+  static constexpr bool one_source = []<std::size_t... I>(std::index_sequence<I...>) {
+    return ((std::is_same_v<typename leaf<I>::table, typename leaf<0>::table> &&
+             std::is_same_v<anchor_of_t<leaf<I>>, anchor_of_t<leaf<0>>>) && ...);
+  }(std::make_index_sequence<leaf_count>{});
+  static constexpr unsigned block_bits =
+      std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{4} << 20) / sizeof(state_type))) - 1u, 8u, 18u);
+
+  [[nodiscard]] bool partitions_fit() const noexcept {
+    const std::size_t rows = leaf<0>::table::of(data_).size();
+    return rows <= std::numeric_limits<std::uint32_t>::max() && ((cardinality_ - 1) >> block_bits) < (std::uint64_t{1} << 22);
+  }
+
+  partial run_partitioned(unsigned threads) const {
+    using T = typename leaf<0>::table;
+    using A = anchor_of_t<leaf<0>>;
+    const typename T::view_type v = T::of(data_);
+    const auto [first, last] = std::is_same_v<A, anchor::activity_time> ? activity_rows_ : std::pair<std::size_t, std::size_t>{0, v.size()};
+    const std::size_t n = last - first;
+    const auto blocks = static_cast<std::size_t>(((cardinality_ - 1) >> block_bits) + 1);
+    const bool windowed = ctx_.window.from != time_window{}.from || ctx_.window.to != time_window{}.to || may_be_missing<A>();
+    threads = static_cast<unsigned>(std::clamp<std::size_t>(n, 1, threads));
+    // f(row, code) for the rows of [b, e) the window keeps.
+    auto each_row = [&](std::size_t b, std::size_t e, auto&& f) {
+      const time_window window = ctx_.window;
+      const std::tuple<bound<Ks>...> key = bound_;
+      const std::array<std::uint64_t, arity> stride = stride_;
+      for (std::size_t i = b; i < e; ++i) {
+        const timestamp t = A::of(v, i);
+        if constexpr (!anchor_ignores_window<A>)
+          if (windowed && !window.contains(t)) continue;
+        f(i, code_of<T>(key, stride, ctx_, v, i, t));
+      }
+    };
+    auto chunk = [&](unsigned t) { return first + n * t / threads; };
+    // 1. rows per block, per thread; 2. offsets (block-major, then thread: rows keep their order)
+    std::vector<std::vector<std::uint32_t>> at(threads, std::vector<std::uint32_t>(blocks + 1, 0));
+    salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
+      std::uint32_t* const c = at[t].data();
+      each_row(chunk(t), chunk(t + 1), [c](std::size_t, std::uint64_t code) { ++c[code >> block_bits]; });
+    });
+    std::vector<std::uint32_t> block_start(blocks + 1, 0);
+    std::uint32_t total = 0;
+    for (std::size_t k = 0; k < blocks; ++k) {
+      block_start[k] = total;
+      for (unsigned t = 0; t < threads; ++t) {
+        const std::uint32_t c = at[t][k];
+        at[t][k] = total;
+        total += c;
+      }
+    }
+    block_start[blocks] = total;
+    // 3. scatter the row indices
+    std::vector<std::uint32_t> rows(total);
+    salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
+      std::uint32_t* const pos = at[t].data();
+      std::uint32_t* const out = rows.data();
+      each_row(chunk(t), chunk(t + 1), [pos, out](std::size_t i, std::uint64_t code) { out[pos[code >> block_bits]++] = static_cast<std::uint32_t>(i); });
+    });
+    at.clear();
+    // 4. blocks, split between threads by rows: dense slots per block, groups in code order
+    std::vector<std::size_t> first_block(threads + 1, blocks);
+    for (unsigned t = 0, k = 0; t < threads; ++t) {
+      const std::uint64_t target = std::uint64_t{total} * t / threads;
+      while (k < blocks && block_start[k] < target) ++k;
+      first_block[t] = t == 0 ? 0 : k;
+    }
+    std::vector<partial> parts(threads);
+    salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
+      constexpr std::size_t width = std::size_t{1} << block_bits;
+      std::vector<state_type> slots;  // grown to the largest slot used (small inputs stay small)
+      std::vector<std::uint8_t> seen;
+      std::vector<std::uint32_t> touched;
+      partial& p = parts[t];
+      const std::size_t rows_here = block_start[first_block[t + 1]] - block_start[first_block[t]];
+      p.keys.reserve(rows_here / 2);  // a guess that spares most regrowth (groups <= rows)
+      p.states.reserve(rows_here / 2);
+      for (std::size_t k = first_block[t]; k < first_block[t + 1]; ++k) {
+        for (std::uint32_t r = block_start[k]; r < block_start[k + 1]; ++r) {
+          const std::size_t i = rows[r];
+          const std::uint64_t code = code_of<T>(bound_, stride_, ctx_, v, i, A::of(v, i));
+          const auto local = static_cast<std::uint32_t>(code & (width - 1));
+          if (local >= seen.size()) {
+            seen.resize(std::bit_ceil(std::size_t{local} + 1), 0);
+            slots.resize(seen.size());
+          }
+          if (!seen[local]) {
+            seen[local] = 1;
+            touched.push_back(local);
+            slots[local] = state_type{};
+          }
+          state_type& st = slots[local];
+          [&]<std::size_t... L>(std::index_sequence<L...>) {
+            (leaf<L>::update(std::get<L>(st), v, i, ctx_), ...);
+          }(std::make_index_sequence<leaf_count>{});
+        }
+        std::sort(touched.begin(), touched.end());
+        for (std::uint32_t local : touched) {
+          p.keys.push_back(key_of((static_cast<std::uint64_t>(k) << block_bits) | local));
+          p.states.push_back(std::move(slots[local]));
+          seen[local] = 0;
+        }
+        touched.clear();
+      }
+    });
+    for (unsigned t = 1; t < threads; ++t) {  // disjoint blocks, in order: concatenate
+      parts[0].keys.insert(parts[0].keys.end(), parts[t].keys.begin(), parts[t].keys.end());
+      parts[0].states.insert(parts[0].states.end(), std::make_move_iterator(parts[t].states.begin()),
+                             std::make_move_iterator(parts[t].states.end()));
+    }
+    return std::move(parts[0]);
+  }
+
   /// Anchors whose instant is a required column are never missing.
   template <class A>
   static constexpr bool may_be_missing() {
@@ -630,10 +769,12 @@ class engine {
   void run_table(chunk_state& cs, unsigned chunk, unsigned chunks) const {
     if constexpr (reads_table<T>()) {
       const auto& v = T::of(data_);
-      const std::size_t n = v.size();
-      const std::size_t begin = n * chunk / chunks, end = n * (chunk + 1) / chunks;
       boost::hana::for_each(anchors_of<T>(), [&](auto a) {
         using A = typename decltype(a)::type;
+        // Rows placed by activities.ts read only the window's rows when those are in ts order.
+        const auto [first, last] = std::is_same_v<A, anchor::activity_time> ? activity_rows_ : std::pair<std::size_t, std::size_t>{0, v.size()};
+        const std::size_t n = last - first;
+        const std::size_t begin = first + n * chunk / chunks, end = first + n * (chunk + 1) / chunks;
         constexpr auto leaves = std::make_index_sequence<leaves_of<T, A>().size()>{};
         // An unbounded window only has to reject missing instants (no_time), which it does not
         // contain; anchors that are never missing skip the test entirely.

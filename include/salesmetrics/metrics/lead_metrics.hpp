@@ -44,7 +44,7 @@ struct lead_tally {
 /// The same tally, for metrics that need the marketing source list.
 struct marketing_lead_tally : lead_tally {
   static constexpr std::string_view name = "marketing_lead_tally";
-  static constexpr unsigned needs = 8;  // needs::marketing_source
+  static constexpr unsigned needs = metrics::needs::marketing_source;
 };
 
 struct new_leads : depends_on<lead_tally> {

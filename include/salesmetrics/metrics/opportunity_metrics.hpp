@@ -302,6 +302,7 @@ struct pipeline_velocity : depends_on<open_count, win_rate, average_deal_size, c
 template <fixed_string Name>
 struct input : depends_on<> {
   static constexpr std::string_view name = Name.view();
+  static constexpr unsigned needs = metrics::needs::group_label;
   using result_type = double;
   template <class R> static double result(const R&, const eval_context& c) {
     if (c.inputs == nullptr) return detail::nan;
@@ -324,7 +325,7 @@ struct pipeline_coverage : depends_on<open_amount, input<"quota">> {
 template <int StalledDays>
 struct open_stage_age {
   static constexpr std::string_view name = "open_stage_age";
-  static constexpr unsigned needs = 2;  // needs::stage_entered
+  static constexpr unsigned needs = metrics::needs::stage_entered;
   using table = opportunities_table;
   using anchor = metrics::anchor::snapshot;
   using state = std::array<std::int64_t, 3>;

@@ -27,7 +27,7 @@ namespace metrics {
 
 struct new_customers {
   static constexpr std::string_view name = "new_customers";
-  static constexpr unsigned needs = 4;  // needs::first_win
+  static constexpr unsigned needs = metrics::needs::first_win;
   using table = opportunities_table;
   using anchor = metrics::anchor::closed;
   using state = std::int64_t;
