@@ -5,7 +5,9 @@
 #   ./run.sh scaling       our Q1-Q5 at 1M, 3M, 10M, 30M: time and peak memory -> results/scaling.svg
 #
 # Environment: RUNS=7 (timed runs per query, after one warm-up), THREADS=1,2,
-#   ENGINES="salesmetrics duckdb polars polars-streaming pandas" (a subset runs only those),
+#   ENGINES="salesmetrics cpp duckdb polars polars-streaming pandas" (a subset runs only those;
+#   cpp is the hand-written single-threaded loop of ../shared/peers/cpp/queries.cpp, compiled from
+#   there when that directory exists beside the repository: the "abstraction costs nothing" bar),
 #   SCALING_SIZES="1M 3M 10M 30M", SCALING_RUNS=5, CXX=g++.
 # It installs what is missing (npm packages of package.json here, Debian python3-pandas), builds
 # the C++ programs with g++ against ../../include, generates the data once per size with OUR
@@ -19,7 +21,10 @@ REPO=$(cd ../.. && pwd)
 MODE=${1:-10M}
 RUNS=${RUNS:-7}
 THREADS=${THREADS:-1,2}
-ENGINES=${ENGINES:-"salesmetrics duckdb polars polars-streaming pandas"}
+SHARED_LOOP=$REPO/../shared/peers/cpp/queries.cpp
+DEFAULT_ENGINES="salesmetrics duckdb polars polars-streaming pandas"
+[ -f "$SHARED_LOOP" ] && DEFAULT_ENGINES="salesmetrics cpp duckdb polars polars-streaming pandas"
+ENGINES=${ENGINES:-$DEFAULT_ENGINES}
 CXX=${CXX:-g++}
 PY=/usr/bin/python3   # Debian's interpreter: the python3 on PATH may be a pyenv without pandas
 
@@ -63,6 +68,13 @@ build() {  # build OUT SRC [extra flags]: rebuilt when the source or any library
 build export export.cpp
 build salesmetrics_queries salesmetrics_queries.cpp -pthread
 build bandwidth bandwidth.cpp -pthread
+if [[ " $ENGINES " == *" cpp "* ]]; then
+  [ -f "$SHARED_LOOP" ] || { echo "run.sh: engine cpp needs $SHARED_LOOP" >&2; exit 2; }
+  if [ ! -x build/plain_loop ] || [ "$SHARED_LOOP" -nt build/plain_loop ]; then
+    echo "== building plain_loop from $SHARED_LOOP"
+    "$CXX" -std=c++20 -O3 -march=native -o build/plain_loop "$SHARED_LOOP"
+  fi
+fi
 
 ensure_data() {  # ensure_data SIZE [--bin-only]
   local size=$1 flag=${2:-}
@@ -123,6 +135,7 @@ for e in $ENGINES; do
   echo "== $e"
   case $e in
     salesmetrics) timed salesmetrics ./build/salesmetrics_queries "$DATA/bin" "$RES/salesmetrics" "$RUNS" "$THREADS" ;;
+    cpp) timed cpp-t1 ./build/plain_loop "$DATA/bin" "$RES/cpp-t1" "$RUNS" ;;  # writes cpp-t1.json and cpp-t1/q*.csv
     duckdb) timed duckdb node duckdb.mjs "$DATA/csv" "$RES/duckdb" "$RUNS" "$THREADS" ;;
     polars|polars-streaming)
       engine=auto; [ "$e" = polars-streaming ] && engine=streaming
