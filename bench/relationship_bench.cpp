@@ -1,7 +1,7 @@
 // Relationship panels for every (rep, contact) pair of a synthetic 10M-activity history
 // (synthetic::generate with config::for_activities: 2,000 reps, 200,000 contacts, e-mail threads
 // with thread ids), sequential and on 2 threads:
-//   pair_replies      the one sort of the threaded e-mails and the reply pairing
+//   pair_replies      the reply pairing (one backward sweep over the rows, in ts order)
 //   pair_panels       the fused engine pass (current window, previous window and next scheduled
 //                     at once) + results + panel assembly, replies already paired
 //   pair_all          both: everything a panel shows, for every pair

@@ -26,7 +26,7 @@
 //       group::period(calendar_period::months()) (open deals are snapshot metrics placed by
 //       expected close date); months where no open deal falls are dropped (the engine lists every
 //       month an opportunity's expected close date falls in, with open_count 0)
-//   Q5  relationship::pair_replies (the one-sort reply pairing) then evaluate<their_threaded_emails,
+//   Q5  relationship::pair_replies (the one-sweep reply pairing) then evaluate<their_threaded_emails,
 //       our_replies, our_reply_rate, mean_reply_seconds> over the annotated view, grouped by rep;
 //       reps without an inbound e-mail are dropped
 // THREADS: 1 runs with `seq`, n > 1 with `par(n)`. Q3 has no parallel entry point in the library:
