@@ -489,9 +489,14 @@ inline void es_validate_params(const exponential_smoothing_params& p, const expo
 }
 
 /// Fits the model by minimising the SSE (see the header comment).
-[[nodiscard]] inline exponential_smoothing_fit fit_exponential_smoothing(std::span<const double> y,
-                                                                         const exponential_smoothing_spec& spec,
-                                                                         const exponential_smoothing_options& opt = {}) {
+/// The fitting functions are templates over Scalar (only double is used) so that they are
+/// instantiated when used: a translation unit that includes this header without fitting does not
+/// instantiate the Eigen least-squares code or the optimiser.
+template <class Scalar = double>
+[[nodiscard]] exponential_smoothing_fit fit_exponential_smoothing(std::span<const double> y, const exponential_smoothing_spec& spec,
+                                                                  const exponential_smoothing_options& opt = {}) {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   using detail::es_inf;
   detail::es_validate(y, spec, "fit_exponential_smoothing");
   const std::size_t n = y.size();
@@ -550,8 +555,8 @@ inline void es_validate_params(const exponential_smoothing_params& p, const expo
 
   // Workspace (allocated once per fit).
   std::vector<double> ring(sh.m), zeros(n, 0.0), yhat(n);
-  Eigen::MatrixXd J(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n_states));
-  Eigen::VectorXd r(static_cast<Eigen::Index>(n));
+  matrix J(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n_states));
+  vector r(static_cast<Eigen::Index>(n));
   std::size_t evaluations = 0;
 
   // Additive models with estimated states: exact least-squares states for given smoothing values.
@@ -569,7 +574,7 @@ inline void es_validate_params(const exponential_smoothing_params& p, const expo
       detail::es_run(sh, a, b, g, phi, l, bb, ring.data(), zeros, yhat.data());
       for (std::size_t t = 0; t < n; ++t) J(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)) = yhat[t];
     }
-    const Eigen::VectorXd x = J.completeOrthogonalDecomposition().solve(r);
+    const vector x = J.completeOrthogonalDecomposition().solve(r);
     st.initial_level = x[0];
     st.initial_trend = sh.trend ? x[1] : 0.0;
     st.initial_seasons.assign(x.data() + 1 + (sh.trend ? 1 : 0), x.data() + x.size());
@@ -719,30 +724,34 @@ inline void es_validate_params(const exponential_smoothing_params& p, const expo
 }
 
 /// Simple exponential smoothing (level only).
-[[nodiscard]] inline exponential_smoothing_fit fit_simple_exponential_smoothing(
-    std::span<const double> y, initialization_method init = initialization_method::estimated,
-    const exponential_smoothing_options& opt = {}) {
+template <class Scalar = double>
+[[nodiscard]] exponential_smoothing_fit fit_simple_exponential_smoothing(std::span<const double> y,
+                                                                         initialization_method init = initialization_method::estimated,
+                                                                         const exponential_smoothing_options& opt = {}) {
   exponential_smoothing_spec s;
   s.initialization = init;
-  return fit_exponential_smoothing(y, s, opt);
+  return fit_exponential_smoothing<Scalar>(y, s, opt);
 }
 
 /// Holt's linear trend method, optionally damped.
-[[nodiscard]] inline exponential_smoothing_fit fit_holt(std::span<const double> y, bool damped = false,
-                                                        initialization_method init = initialization_method::estimated,
-                                                        const exponential_smoothing_options& opt = {}) {
+template <class Scalar = double>
+[[nodiscard]] exponential_smoothing_fit fit_holt(std::span<const double> y, bool damped = false,
+                                                 initialization_method init = initialization_method::estimated,
+                                                 const exponential_smoothing_options& opt = {}) {
   exponential_smoothing_spec s;
   s.trend = trend_type::additive;
   s.damped = damped;
   s.initialization = init;
-  return fit_exponential_smoothing(y, s, opt);
+  return fit_exponential_smoothing<Scalar>(y, s, opt);
 }
 
 /// Holt-Winters: additive trend (optionally damped, or none) with additive or multiplicative seasonality.
-[[nodiscard]] inline exponential_smoothing_fit fit_holt_winters(
-    std::span<const double> y, std::size_t period, seasonal_type seasonal = seasonal_type::additive,
-    trend_type trend = trend_type::additive, bool damped = false,
-    initialization_method init = initialization_method::estimated, const exponential_smoothing_options& opt = {}) {
+template <class Scalar = double>
+[[nodiscard]] exponential_smoothing_fit fit_holt_winters(std::span<const double> y, std::size_t period,
+                                                         seasonal_type seasonal = seasonal_type::additive,
+                                                         trend_type trend = trend_type::additive, bool damped = false,
+                                                         initialization_method init = initialization_method::estimated,
+                                                         const exponential_smoothing_options& opt = {}) {
   if (seasonal == seasonal_type::none)
     throw std::invalid_argument("fit_holt_winters: seasonal must be additive or multiplicative (use fit_holt otherwise)");
   exponential_smoothing_spec s;
@@ -751,7 +760,7 @@ inline void es_validate_params(const exponential_smoothing_params& p, const expo
   s.seasonal = seasonal;
   s.period = period;
   s.initialization = init;
-  return fit_exponential_smoothing(y, s, opt);
+  return fit_exponential_smoothing<Scalar>(y, s, opt);
 }
 
 }  // namespace forecast

@@ -26,8 +26,14 @@
 SALESMETRICS_BEGIN_NAMESPACE
 namespace forecast {
 
+// These are templates over the chain's Scalar (only double is used) so that they are instantiated
+// when used: a translation unit that includes this header without calling them does not
+// instantiate the Eigen chain solver.
+
 /// Win probability per stage index from a solved absorbing chain (header comment).
-[[nodiscard]] inline std::vector<double> funnel_win_probabilities(const funnel::absorbing_chain& chain, const funnel::stage_layout& stages) {
+template <class Scalar>
+[[nodiscard]] std::vector<double> funnel_win_probabilities(const funnel::basic_absorbing_chain<Scalar>& chain,
+                                                           const funnel::stage_layout& stages) {
   const char* who = "salesmetrics::forecast::funnel_win_probabilities";
   const auto& tr = stages.transient_stages();
   if (static_cast<std::size_t>(chain.size()) != tr.size() || (!chain.stages.empty() && chain.stages != tr))
@@ -53,11 +59,13 @@ namespace forecast {
   return p;
 }
 
-[[nodiscard]] inline stage_weighting funnel_stage_weighting(const funnel::absorbing_chain& chain, const funnel::stage_layout& stages) {
+template <class Scalar>
+[[nodiscard]] stage_weighting funnel_stage_weighting(const funnel::basic_absorbing_chain<Scalar>& chain, const funnel::stage_layout& stages) {
   return make_stage_weighting(funnel_win_probabilities(chain, stages));
 }
 
-[[nodiscard]] inline stage_weighting funnel_stage_weighting(const funnel::transition_fit& fit, const funnel::stage_layout& stages) {
+template <class Scalar>
+[[nodiscard]] stage_weighting funnel_stage_weighting(const funnel::basic_transition_fit<Scalar>& fit, const funnel::stage_layout& stages) {
   funnel::chain_options opt;
   opt.on_singular = funnel::singular_policy::flag;
   return funnel_stage_weighting(funnel::solve_absorbing_chain(fit, stages, opt), stages);

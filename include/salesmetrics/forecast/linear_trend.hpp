@@ -28,14 +28,22 @@
 SALESMETRICS_BEGIN_NAMESPACE
 namespace forecast {
 
-class linear_trend_fit {
+// The Scalar parameter (only double is used) makes the fit a class template: its members are
+// instantiated when used, so a translation unit that includes this header without fitting does
+// not instantiate the Eigen QR code. linear_trend_fit is the double fit.
+template <class Scalar = double>
+class basic_linear_trend_fit {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using vector2 = Eigen::Matrix<Scalar, 2, 1>;
+
  public:
-  explicit linear_trend_fit(std::span<const double> y) : n_(y.size()) {
+  explicit basic_linear_trend_fit(std::span<const double> y) : n_(y.size()) {
     if (n_ < 3)
       throw std::invalid_argument("linear_trend_fit: needs at least 3 observations, got " + std::to_string(n_));
     const auto n = static_cast<Eigen::Index>(n_);
-    Eigen::MatrixXd X(n, 2);
-    Eigen::VectorXd v(n);
+    matrix X(n, 2);
+    vector v(n);
     for (Eigen::Index t = 0; t < n; ++t) {
       const double yt = y[static_cast<std::size_t>(t)];
       if (!std::isfinite(yt))
@@ -44,11 +52,11 @@ class linear_trend_fit {
       X(t, 1) = static_cast<double>(t);
       v[t] = yt;
     }
-    const Eigen::HouseholderQR<Eigen::MatrixXd> qr(X);
-    const Eigen::Vector2d coef = qr.solve(v);
+    const Eigen::HouseholderQR<matrix> qr(X);
+    const vector2 coef = qr.solve(v);
     intercept_ = coef[0];
     slope_ = coef[1];
-    R_ = qr.matrixQR().topLeftCorner<2, 2>().triangularView<Eigen::Upper>();
+    R_ = qr.matrixQR().template topLeftCorner<2, 2>().template triangularView<Eigen::Upper>();
     sse_ = (v - X * coef).squaredNorm();
     sigma_ = std::sqrt(sse_ / static_cast<double>(n_ - 2));
   }
@@ -75,8 +83,8 @@ class linear_trend_fit {
     r.upper.resize(h);
     const double tq = student_t_quantile(0.5 + 0.5 * level, static_cast<double>(n_ - 2));
     for (std::size_t i = 0; i < h; ++i) {
-      const Eigen::Vector2d x0(1.0, static_cast<double>(n_ + i));
-      const Eigen::Vector2d w = R_.transpose().triangularView<Eigen::Lower>().solve(x0);
+      const vector2 x0(1.0, static_cast<double>(n_ + i));
+      const vector2 w = R_.transpose().template triangularView<Eigen::Lower>().solve(x0);
       const double half = tq * sigma_ * std::sqrt(1.0 + w.squaredNorm());
       r.lower[i] = r.mean[i] - half;
       r.upper[i] = r.mean[i] + half;
@@ -87,10 +95,12 @@ class linear_trend_fit {
  private:
   std::size_t n_;
   double intercept_ = 0.0, slope_ = 0.0, sse_ = 0.0, sigma_ = 0.0;
-  Eigen::Matrix2d R_;
+  Eigen::Matrix<Scalar, 2, 2> R_;
 };
+using linear_trend_fit = basic_linear_trend_fit<>;
 
-[[nodiscard]] inline linear_trend_fit fit_linear_trend(std::span<const double> y) { return linear_trend_fit(y); }
+template <class Scalar = double>
+[[nodiscard]] basic_linear_trend_fit<Scalar> fit_linear_trend(std::span<const double> y) { return basic_linear_trend_fit<Scalar>(y); }
 
 }  // namespace forecast
 SALESMETRICS_END_NAMESPACE

@@ -128,13 +128,16 @@ namespace detail {
   return revenue_method::normal;
 }
 
-inline period_outcome period_law(std::int64_t period, std::span<const double> p, std::span<const std::int64_t> cents, std::int64_t missing,
-                                  const outcome_options& o) {
+/// A template (Scalar is always double) so that poisson_binomial_distribution's Eigen FFT is
+/// instantiated only by translation units that compute outcomes.
+template <class Scalar = double>
+period_outcome period_law(std::int64_t period, std::span<const double> p, std::span<const std::int64_t> cents, std::int64_t missing,
+                          const outcome_options& o) {
   period_outcome out;
   out.period = period;
   out.deals = static_cast<std::int64_t>(p.size());
   out.missing_amount = missing;
-  out.wins = poisson_binomial_distribution(p, p.size() <= 4096 ? poisson_binomial_method::recurrence : poisson_binomial_method::fft);
+  out.wins = poisson_binomial_distribution<Scalar>(p, p.size() <= 4096 ? poisson_binomial_method::recurrence : poisson_binomial_method::fft);
   out.expected_wins = out.wins.mean();
   out.wins_sd = std::sqrt(out.wins.variance());
   for (double q : o.levels) out.win_quantiles.push_back(out.wins.quantile(q));

@@ -123,8 +123,13 @@ inline std::vector<double> pb_recurrence(std::span<const double> p) {
   return f;
 }
 
+// The FFT path is a template over Scalar (only double is used) so that it is instantiated when
+// used: a translation unit that includes this header without computing the law does not
+// instantiate Eigen's FFT.
+
 /// Linear convolution of two non-negative coefficient vectors (FFT above a small size).
-inline std::vector<double> pb_convolve(const std::vector<double>& a, const std::vector<double>& b) {
+template <class Scalar = double>
+std::vector<double> pb_convolve(const std::vector<double>& a, const std::vector<double>& b) {
   const std::size_t out = a.size() + b.size() - 1;
   std::vector<double> r(out, 0.0);
   if (std::min(a.size(), b.size()) <= 64) {
@@ -137,7 +142,7 @@ inline std::vector<double> pb_convolve(const std::vector<double>& a, const std::
   std::vector<double> pa(a), pbv(b);
   pa.resize(nfft, 0.0);
   pbv.resize(nfft, 0.0);
-  Eigen::FFT<double> fft;
+  Eigen::FFT<Scalar> fft;
   std::vector<std::complex<double>> fa, fb;
   fft.fwd(fa, pa);
   fft.fwd(fb, pbv);
@@ -148,7 +153,8 @@ inline std::vector<double> pb_convolve(const std::vector<double>& a, const std::
   return r;
 }
 
-inline std::vector<double> pb_fft(std::span<const double> p) {
+template <class Scalar = double>
+std::vector<double> pb_fft(std::span<const double> p) {
   constexpr std::size_t block = 64;
   std::vector<std::vector<double>> level;
   for (std::size_t i = 0; i < p.size(); i += block)
@@ -156,7 +162,7 @@ inline std::vector<double> pb_fft(std::span<const double> p) {
   if (level.empty()) return {1.0};
   while (level.size() > 1) {
     std::vector<std::vector<double>> next;
-    for (std::size_t i = 0; i + 1 < level.size(); i += 2) next.push_back(pb_convolve(level[i], level[i + 1]));
+    for (std::size_t i = 0; i + 1 < level.size(); i += 2) next.push_back(pb_convolve<Scalar>(level[i], level[i + 1]));
     if (level.size() % 2 == 1) next.push_back(std::move(level.back()));
     level.swap(next);
   }
@@ -166,15 +172,16 @@ inline std::vector<double> pb_fft(std::span<const double> p) {
 }  // namespace detail
 
 /// The Poisson-binomial law of the number of successes among independent Bernoulli(p_i).
-[[nodiscard]] inline poisson_binomial poisson_binomial_distribution(
-    std::span<const double> p, poisson_binomial_method method = poisson_binomial_method::recurrence) {
+template <class Scalar = double>
+[[nodiscard]] poisson_binomial poisson_binomial_distribution(std::span<const double> p,
+                                                             poisson_binomial_method method = poisson_binomial_method::recurrence) {
   detail::check_probabilities(p, "poisson_binomial_distribution");
   double mean = 0.0, var = 0.0;
   for (double pi : p) {
     mean += pi;
     var += pi * (1.0 - pi);
   }
-  std::vector<double> pmf = method == poisson_binomial_method::fft ? detail::pb_fft(p) : detail::pb_recurrence(p);
+  std::vector<double> pmf = method == poisson_binomial_method::fft ? detail::pb_fft<Scalar>(p) : detail::pb_recurrence(p);
   return poisson_binomial(std::move(pmf), mean, var);
 }
 

@@ -97,7 +97,13 @@ namespace detail {
 }
 }  // namespace detail
 
-[[nodiscard]] inline timing_result forecast_timing(const opportunity_view& v, const funnel::step_model& model, const timing_options& options) {
+/// A template over the model's Scalar (only double is used) so that it is instantiated when used:
+/// a translation unit that includes this header without calling it does not instantiate Eigen.
+template <class Scalar>
+[[nodiscard]] timing_result forecast_timing(const opportunity_view& v, const funnel::basic_step_model<Scalar>& model,
+                                            const timing_options& options) {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   const char* who = "salesmetrics::forecast::forecast_timing";
   if (is_missing(options.as_of)) throw std::invalid_argument(std::string(who) + ": options.as_of must be set (the forecast starts there)");
   if (options.periods == 0) throw std::invalid_argument(std::string(who) + ": options.periods must be at least 1");
@@ -107,7 +113,7 @@ namespace detail {
   // Eventual win probability per open position from the step chain.
   funnel::chain_options copt;
   copt.on_singular = funnel::singular_policy::flag;
-  const funnel::absorbing_chain chain = funnel::solve_absorbing_chain(model.Qs, model.Rs, Eigen::VectorXd(), copt);
+  const funnel::basic_absorbing_chain<Scalar> chain = funnel::solve_absorbing_chain<Scalar>(model.Qs, model.Rs, vector(), copt);
   if (chain.singular)
     throw std::invalid_argument(std::string(who) + ": the step chain is singular (some open stage is never left), so deals there never close");
   // Stage index -> position.
@@ -143,10 +149,11 @@ namespace detail {
     c[j] = detail::steps_before(options.as_of, step_seconds, tp.from);
   }
   c[J] = detail::steps_before(options.as_of, step_seconds, r.periods.back().to);
-  const funnel::absorption_curves curves = funnel::absorption_by_step(model, static_cast<std::size_t>(std::max<std::int64_t>(c[J], 1)));
+  const funnel::basic_absorption_curves<Scalar> curves =
+      funnel::absorption_by_step(model, static_cast<std::size_t>(std::max<std::int64_t>(c[J], 1)));
   auto G = [&](Eigen::Index k, std::int64_t steps) { return steps == 0 ? 0.0 : curves.won_by(k, static_cast<Eigen::Index>(steps - 1)); };
   // q(k, j) for j < J, and later(k) in column J.
-  Eigen::MatrixXd q(T, static_cast<Eigen::Index>(J) + 1);
+  matrix q(T, static_cast<Eigen::Index>(J) + 1);
   for (Eigen::Index k = 0; k < T; ++k) {
     for (std::size_t j = 0; j < J; ++j) q(k, static_cast<Eigen::Index>(j)) = G(k, c[j + 1]) - G(k, c[j]);
     q(k, static_cast<Eigen::Index>(J)) = std::max(0.0, chain.B(k, 0) - G(k, c[J]));

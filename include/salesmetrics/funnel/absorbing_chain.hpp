@@ -54,15 +54,19 @@ struct chain_options {
   singular_policy on_singular = singular_policy::throw_error;
 };
 
-struct absorbing_chain {
+// The Scalar parameter (only double is used) makes the chain and the solvers templates: they are
+// instantiated when used, so a translation unit that includes this header without solving a
+// chain does not instantiate the Eigen LU code. absorbing_chain is the double chain.
+template <class Scalar = double>
+struct basic_absorbing_chain {
   std::vector<int> stages;  // stage index of each transient position (empty for the (Q, R) overload)
-  Eigen::MatrixXd Q;
-  Eigen::MatrixXd R;
-  Eigen::MatrixXd N;
-  Eigen::MatrixXd B;
-  Eigen::VectorXd expected_steps;
-  Eigen::VectorXd steps_variance;
-  Eigen::VectorXd expected_days;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> Q;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> R;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> N;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> B;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> expected_steps;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> steps_variance;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> expected_days;
   double rcond = std::numeric_limits<double>::quiet_NaN();
   bool singular = false;
   std::vector<int> never_absorbed;  // transient positions that cannot reach won or lost
@@ -72,6 +76,7 @@ struct absorbing_chain {
   [[nodiscard]] double win_probability(Eigen::Index i) const { return B(i, 0); }
   [[nodiscard]] double loss_probability(Eigen::Index i) const { return B(i, 1); }
 };
+using absorbing_chain = basic_absorbing_chain<>;
 
 namespace detail {
 
@@ -81,7 +86,9 @@ namespace detail {
   return buf;
 }
 
-inline void check_chain_inputs(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& R, double tol) {
+template <class Scalar>
+void check_chain_inputs(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& Q,
+                        const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& R, double tol) {
   const char* who = "funnel::solve_absorbing_chain";
   if (Q.rows() == 0) throw std::invalid_argument(std::string(who) + ": Q is empty (need at least one open stage)");
   if (Q.rows() != Q.cols())
@@ -105,7 +112,9 @@ inline void check_chain_inputs(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& 
 }
 
 /// Transient positions from which won/lost cannot be reached through positive entries.
-[[nodiscard]] inline std::vector<int> unabsorbed_states(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& R) {
+template <class Scalar>
+[[nodiscard]] std::vector<int> unabsorbed_states(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& Q,
+                                                 const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& R) {
   const Eigen::Index T = Q.rows();
   std::vector<char> reach(static_cast<std::size_t>(T), 0);
   for (Eigen::Index i = 0; i < T; ++i) reach[static_cast<std::size_t>(i)] = (R(i, 0) > 0 || R(i, 1) > 0) ? 1 : 0;
@@ -131,21 +140,26 @@ inline void check_chain_inputs(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& 
 
 namespace detail {
 /// `stages` (may be empty) names the stage index of each position in error messages.
-[[nodiscard]] inline absorbing_chain solve_chain(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& R, const Eigen::VectorXd& dwell_days,
-                                                 const chain_options& opt, const std::vector<int>& stages) {
+template <class Scalar>
+[[nodiscard]] basic_absorbing_chain<Scalar> solve_chain(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& Q,
+                                                        const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& R,
+                                                        const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& dwell_days, const chain_options& opt,
+                                                        const std::vector<int>& stages) {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   detail::check_chain_inputs(Q, R, opt.stochastic_tolerance);
   const Eigen::Index T = Q.rows();
   if (dwell_days.size() != 0 && dwell_days.size() != T)
     throw std::invalid_argument(std::string("funnel::solve_absorbing_chain: dwell_days has ") + std::to_string(dwell_days.size()) +
                                 std::string(" entries, expected one per open stage (") + std::to_string(T) + ") or none");
-  absorbing_chain c;
+  basic_absorbing_chain<Scalar> c;
   c.Q = Q;
   c.R = R;
   c.never_absorbed = detail::unabsorbed_states(Q, R);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::string why;
-  Eigen::MatrixXd A = Eigen::MatrixXd::Identity(T, T) - Q;
-  Eigen::PartialPivLU<Eigen::MatrixXd> lu;
+  matrix A = matrix::Identity(T, T) - Q;
+  Eigen::PartialPivLU<matrix> lu;
   if (!c.never_absorbed.empty()) {
     why = stages.empty() ? "open stage(s) at transient position" : "stage(s)";
     for (int i : c.never_absorbed) {
@@ -163,17 +177,17 @@ namespace detail {
   if (!why.empty()) {
     if (opt.on_singular == singular_policy::throw_error) throw std::invalid_argument("funnel::solve_absorbing_chain: " + why);
     c.singular = true;
-    c.N = Eigen::MatrixXd::Constant(T, T, nan);
-    c.B = Eigen::MatrixXd::Constant(T, 2, nan);
-    c.expected_steps = c.steps_variance = c.expected_days = Eigen::VectorXd::Constant(T, nan);
+    c.N = matrix::Constant(T, T, nan);
+    c.B = matrix::Constant(T, 2, nan);
+    c.expected_steps = c.steps_variance = c.expected_days = vector::Constant(T, nan);
     c.stages = stages;
     return c;
   }
-  c.N = lu.solve(Eigen::MatrixXd::Identity(T, T));
+  c.N = lu.solve(matrix::Identity(T, T));
   c.B = lu.solve(R);
-  c.expected_steps = lu.solve(Eigen::VectorXd::Ones(T));
+  c.expected_steps = lu.solve(vector::Ones(T));
   c.steps_variance = 2.0 * (c.N * c.expected_steps) - c.expected_steps - c.expected_steps.cwiseProduct(c.expected_steps);
-  c.expected_days = Eigen::VectorXd::Constant(T, nan);
+  c.expected_days = vector::Constant(T, nan);
   if (dwell_days.size() == T)
     for (Eigen::Index i = 0; i < T; ++i) {
       double s = 0;  // terms with N(i, j) = 0 are skipped: an unknown dwell of a stage never visited is harmless
@@ -188,17 +202,21 @@ namespace detail {
 
 /// The chain from Q (T x T) and R (T x 2: won, lost); dwell_days (size T, or size 0 for none)
 /// gives expected_days. Definitions and failure modes in the header comment.
-[[nodiscard]] inline absorbing_chain solve_absorbing_chain(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& R,
-                                                           const Eigen::VectorXd& dwell_days = Eigen::VectorXd(),
-                                                           const chain_options& opt = {}) {
-  return detail::solve_chain(Q, R, dwell_days, opt, {});
+template <class Scalar = double>
+[[nodiscard]] basic_absorbing_chain<Scalar> solve_absorbing_chain(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& R,
+                                                                  const Eigen::VectorXd& dwell_days = Eigen::VectorXd(),
+                                                                  const chain_options& opt = {}) {
+  return detail::solve_chain<Scalar>(Q, R, dwell_days, opt, {});
 }
 
 /// The chain from a full S x S transition matrix over `stages` (won/lost rows ignored);
 /// dwell_days_by_stage has S entries indexed by stage (won/lost entries ignored) or none.
-[[nodiscard]] inline absorbing_chain solve_absorbing_chain(const Eigen::MatrixXd& P, const stage_layout& stages,
-                                                           const Eigen::VectorXd& dwell_days_by_stage = Eigen::VectorXd(),
-                                                           const chain_options& opt = {}) {
+template <class Scalar = double>
+[[nodiscard]] basic_absorbing_chain<Scalar> solve_absorbing_chain(const Eigen::MatrixXd& P, const stage_layout& stages,
+                                                                  const Eigen::VectorXd& dwell_days_by_stage = Eigen::VectorXd(),
+                                                                  const chain_options& opt = {}) {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   const auto S = static_cast<Eigen::Index>(stages.size());
   if (P.rows() != S || P.cols() != S)
     throw std::invalid_argument(std::string("funnel::solve_absorbing_chain: P is ") + std::to_string(P.rows()) + "x" + std::to_string(P.cols()) +
@@ -208,8 +226,8 @@ namespace detail {
                                 std::string(" entries, expected one per stage (") + std::to_string(S) + ") or none");
   const auto& tr = stages.transient_stages();
   const auto T = static_cast<Eigen::Index>(tr.size());
-  Eigen::MatrixXd Q(T, T), R(T, 2);
-  Eigen::VectorXd d(dwell_days_by_stage.size() == 0 ? 0 : T);
+  matrix Q(T, T), R(T, 2);
+  vector d(dwell_days_by_stage.size() == 0 ? 0 : T);
   for (Eigen::Index i = 0; i < T; ++i) {
     const int si = tr[static_cast<std::size_t>(i)];
     for (Eigen::Index j = 0; j < T; ++j) Q(i, j) = P(si, tr[static_cast<std::size_t>(j)]);
@@ -221,8 +239,10 @@ namespace detail {
 }
 
 /// The chain of a fitted history: fit.probabilities and fit.dwell_mean_days.
-[[nodiscard]] inline absorbing_chain solve_absorbing_chain(const transition_fit& fit, const stage_layout& stages, const chain_options& opt = {}) {
-  return solve_absorbing_chain(fit.probabilities, stages, fit.dwell_mean_days, opt);
+template <class Scalar>
+[[nodiscard]] basic_absorbing_chain<Scalar> solve_absorbing_chain(const basic_transition_fit<Scalar>& fit, const stage_layout& stages,
+                                                                  const chain_options& opt = {}) {
+  return solve_absorbing_chain<Scalar>(fit.probabilities, stages, fit.dwell_mean_days, opt);
 }
 
 }  // namespace funnel

@@ -76,9 +76,12 @@ template <class History>
   return snapshot_columns{opps.stage, opps.status, opps.created_ts, opps.closed_ts};
 }
 
-/// fit_from_snapshots over an opportunity view.
-[[nodiscard]] inline snapshot_fit fit_from_snapshots(const opportunity_view& opps, const stage_layout& stages, const snapshot_options& opt = {}) {
-  return fit_from_snapshots(snapshots_of(opps), stages, opt);
+/// fit_from_snapshots over an opportunity view. A template (Scalar is always double) so that the
+/// Eigen fitting code is instantiated only by translation units that call it.
+template <class Scalar = double>
+[[nodiscard]] basic_snapshot_fit<Scalar> fit_from_snapshots(const opportunity_view& opps, const stage_layout& stages,
+                                                            const snapshot_options& opt = {}) {
+  return fit_from_snapshots<Scalar>(snapshots_of(opps), stages, opt);
 }
 
 /// count_funnel_from_snapshots over an opportunity view.

@@ -43,16 +43,23 @@ struct logistic_options {
   double tolerance = 1e-9;
 };
 
-class logistic_scorer {
+// The Scalar parameter (only double is used) makes the scorer a class template: its members are
+// instantiated when used, so a translation unit that includes this header without fitting does
+// not instantiate the Eigen code (LDLT). logistic_scorer is the double scorer.
+template <class Scalar = double>
+class basic_logistic_scorer {
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+
  public:
-  [[nodiscard]] static logistic_scorer fit(std::span<const numeric_column> numeric, std::span<const categorical_column> categorical,
-                                           std::span<const std::uint8_t> won, const logistic_options& opt = {}) {
+  [[nodiscard]] static basic_logistic_scorer fit(std::span<const numeric_column> numeric, std::span<const categorical_column> categorical,
+                                                 std::span<const std::uint8_t> won, const logistic_options& opt = {}) {
     const char* who = "funnel::logistic_scorer::fit";
     if (!(opt.lambda >= 0 && std::isfinite(opt.lambda))) detail::bad_feature(who, "lambda must be finite and >= 0");
     const std::size_t n = won.size();
     if (n == 0) detail::bad_feature(who, "no training deals");
     detail::check_labels(who, won);
-    logistic_scorer m;
+    basic_logistic_scorer m;
     m.lambda_ = opt.lambda;
     for (const auto& c : categorical) m.card_.push_back(c.cardinality);
     m.check(numeric, categorical, n, who, true);
@@ -63,21 +70,21 @@ class logistic_scorer {
     const sparse_rows X = m.rows(numeric, categorical, n, who);
     const std::size_t k = X.k;
     const Eigen::Index d = m.dimension();
-    Eigen::VectorXd y(static_cast<Eigen::Index>(n));
+    vector y(static_cast<Eigen::Index>(n));
     for (std::size_t i = 0; i < n; ++i) y(static_cast<Eigen::Index>(i)) = won[i];
-    Eigen::VectorXd pen = Eigen::VectorXd::Constant(d, opt.lambda);
+    vector pen = vector::Constant(d, opt.lambda);
     pen(0) = 0;
-    Eigen::VectorXd b = Eigen::VectorXd::Zero(d), eta(static_cast<Eigen::Index>(n)), g(d);
-    Eigen::MatrixXd H(d, d);
-    auto linear = [&](const Eigen::VectorXd& beta, Eigen::VectorXd& out) {
+    vector b = vector::Zero(d), eta(static_cast<Eigen::Index>(n)), g(d);
+    matrix H(d, d);
+    auto linear = [&](const vector& beta, vector& out) {
       for (std::size_t i = 0; i < n; ++i) {
         double z = 0;
         for (std::size_t a = 0; a < k; ++a) z += X.val[i * k + a] * beta(X.col[i * k + a]);
         out(static_cast<Eigen::Index>(i)) = z;
       }
     };
-    auto objective = [&](const Eigen::VectorXd& beta) {
-      Eigen::VectorXd e(static_cast<Eigen::Index>(n));
+    auto objective = [&](const vector& beta) {
+      vector e(static_cast<Eigen::Index>(n));
       linear(beta, e);
       double J = 0;
       for (Eigen::Index i = 0; i < e.size(); ++i) J += softplus(e(i)) - y(i) * e(i);
@@ -106,12 +113,12 @@ class logistic_scorer {
         break;
       }
       H.diagonal() += pen;
-      const Eigen::VectorXd step = H.selfadjointView<Eigen::Lower>().ldlt().solve(g);
+      const vector step = H.template selfadjointView<Eigen::Lower>().ldlt().solve(g);
       if (!step.allFinite()) break;
       double t = 1.0;
       bool improved = false;
       for (int h = 0; h <= 30; ++h, t *= 0.5) {
-        const Eigen::VectorXd cand = b - t * step;
+        const vector cand = b - t * step;
         const double Jc = objective(cand);
         if (Jc <= J) {
           b = cand;
@@ -163,14 +170,14 @@ class logistic_scorer {
   }
 
   /// The design matrix of these columns with the training standardisation (for inspection/tests).
-  [[nodiscard]] Eigen::MatrixXd design_matrix(std::span<const numeric_column> numeric, std::span<const categorical_column> categorical) const {
+  [[nodiscard]] matrix design_matrix(std::span<const numeric_column> numeric, std::span<const categorical_column> categorical) const {
     const std::size_t n = numeric.empty() ? (categorical.empty() ? 0 : categorical[0].values.size()) : numeric[0].values.size();
     check(numeric, categorical, n, "funnel::logistic_scorer::design_matrix", false);
     return design(numeric, categorical, n, "funnel::logistic_scorer::design_matrix");
   }
 
   /// Coefficients b over the standardised features (intercept first).
-  [[nodiscard]] const Eigen::VectorXd& coefficients() const noexcept { return coef_; }
+  [[nodiscard]] const vector& coefficients() const noexcept { return coef_; }
   [[nodiscard]] const std::vector<double>& means() const noexcept { return mean_; }
   [[nodiscard]] const std::vector<double>& sds() const noexcept { return sd_; }
   [[nodiscard]] double lambda() const noexcept { return lambda_; }
@@ -263,11 +270,11 @@ class logistic_scorer {
     }
   }
 
-  Eigen::MatrixXd design(std::span<const numeric_column> numeric, std::span<const categorical_column> categorical, std::size_t n,
-                         const char* who) const {
+  matrix design(std::span<const numeric_column> numeric, std::span<const categorical_column> categorical, std::size_t n,
+                const char* who) const {
     Eigen::Index d = 1 + static_cast<Eigen::Index>(numeric.size());
     for (std::size_t c : card_) d += static_cast<Eigen::Index>(c);
-    Eigen::MatrixXd X = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n), d);
+    matrix X = matrix::Zero(static_cast<Eigen::Index>(n), d);
     X.col(0).setOnes();
     for (std::size_t j = 0; j < numeric.size(); ++j)
       for (std::size_t i = 0; i < n; ++i) {
@@ -297,12 +304,13 @@ class logistic_scorer {
   std::vector<std::size_t> card_;
   std::vector<double> mean_, sd_, folded_;
   double folded_intercept_ = 0;
-  Eigen::VectorXd coef_;
+  vector coef_;
   int iterations_ = 0;
   bool converged_ = false;
   double gradient_max_ = 0;
   double objective_ = 0;
 };
+using logistic_scorer = basic_logistic_scorer<>;
 
 }  // namespace funnel
 SALESMETRICS_END_NAMESPACE

@@ -39,22 +39,28 @@
 SALESMETRICS_BEGIN_NAMESPACE
 namespace funnel {
 
-struct reverse_funnel {
+// The Scalar parameter (only double is used) makes the result and the functions templates: they
+// are instantiated when used, so a translation unit that includes this header without calling
+// them does not instantiate the Eigen code. reverse_funnel is the double result.
+template <class Scalar = double>
+struct basic_reverse_funnel {
   std::vector<int> stages;  // stage index of each open position (as in the chain)
   double win_probability_per_lead = std::numeric_limits<double>::quiet_NaN();
   double wins_needed = 0;
   double leads_needed = 0;
-  Eigen::VectorXd deals_needed_at_stage;
-  Eigen::VectorXd reach_probability;
-  Eigen::VectorXd expected_reaching;
-  Eigen::VectorXd expected_visits;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> deals_needed_at_stage;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> reach_probability;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> expected_reaching;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> expected_visits;
 };
+using reverse_funnel = basic_reverse_funnel<>;
 
 /// Where new opportunities start: fit.starts over the open stages, normalised. Starts in won or
 /// lost are ignored. Throws std::invalid_argument when no opportunity starts in an open stage.
-[[nodiscard]] inline Eigen::VectorXd entry_distribution(const transition_fit& fit, const stage_layout& stages) {
+template <class Scalar>
+[[nodiscard]] Eigen::Matrix<Scalar, Eigen::Dynamic, 1> entry_distribution(const basic_transition_fit<Scalar>& fit, const stage_layout& stages) {
   const auto& tr = stages.transient_stages();
-  Eigen::VectorXd e(static_cast<Eigen::Index>(tr.size()));
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> e(static_cast<Eigen::Index>(tr.size()));
   double total = 0;
   for (std::size_t i = 0; i < tr.size(); ++i) {
     e(static_cast<Eigen::Index>(i)) = static_cast<double>(fit.starts(tr[i]));
@@ -77,14 +83,16 @@ namespace detail {
 }  // namespace detail
 
 /// Leads and deals needed to expect `target_wins` wins (definitions in the header comment).
-[[nodiscard]] inline reverse_funnel reverse_funnel_for_wins(const absorbing_chain& c, double target_wins,
-                                                            const Eigen::VectorXd& entry = Eigen::VectorXd()) {
+template <class Scalar>
+[[nodiscard]] basic_reverse_funnel<Scalar> reverse_funnel_for_wins(const basic_absorbing_chain<Scalar>& c, double target_wins,
+                                                                   const Eigen::VectorXd& entry = Eigen::VectorXd()) {
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   const char* who = "funnel::reverse_funnel_for_wins";
   if (!(target_wins >= 0)) throw std::invalid_argument(std::string(who) + ": target wins must be >= 0, got " + std::to_string(target_wins));
   const Eigen::Index T = c.size();
-  Eigen::VectorXd e = entry;
+  vector e = entry;
   if (e.size() == 0) {
-    e = Eigen::VectorXd::Zero(T);
+    e = vector::Zero(T);
     if (T > 0) e(0) = 1;
   }
   if (e.size() != T)
@@ -92,14 +100,14 @@ namespace detail {
                                 std::to_string(T) + " open stages");
   if (!e.allFinite() || (e.array() < 0).any() || std::abs(e.sum() - 1.0) > 1e-9)
     throw std::invalid_argument(std::string(who) + ": entry distribution must be non-negative and sum to 1");
-  reverse_funnel r;
+  basic_reverse_funnel<Scalar> r;
   r.stages = c.stages;
   r.wins_needed = target_wins;
   r.win_probability_per_lead = e.dot(c.B.col(0));
   r.leads_needed = detail::needed(target_wins, r.win_probability_per_lead);
   r.deals_needed_at_stage.resize(T);
   for (Eigen::Index k = 0; k < T; ++k) r.deals_needed_at_stage(k) = detail::needed(target_wins, c.B(k, 0));
-  const Eigen::VectorXd visits = (e.transpose() * c.N).transpose();
+  const vector visits = (e.transpose() * c.N).transpose();
   r.reach_probability.resize(T);
   for (Eigen::Index k = 0; k < T; ++k) {
     double s = 0;
@@ -116,8 +124,10 @@ namespace detail {
 }
 
 /// Leads and deals needed to expect `target` revenue when a won deal brings `average_won_deal`.
-[[nodiscard]] inline reverse_funnel reverse_funnel_for_revenue(const absorbing_chain& c, money target, money average_won_deal,
-                                                               const Eigen::VectorXd& entry = Eigen::VectorXd()) {
+template <class Scalar>
+[[nodiscard]] basic_reverse_funnel<Scalar> reverse_funnel_for_revenue(const basic_absorbing_chain<Scalar>& c, money target,
+                                                                      money average_won_deal,
+                                                                      const Eigen::VectorXd& entry = Eigen::VectorXd()) {
   const char* who = "funnel::reverse_funnel_for_revenue";
   if (target.is_missing() || target.cents < 0)
     throw std::invalid_argument(std::string(who) + ": target revenue must be present and >= 0");

@@ -34,32 +34,41 @@
 SALESMETRICS_BEGIN_NAMESPACE
 namespace funnel {
 
-struct step_model {
+// The Scalar parameter (only double is used) makes the models and the functions templates: they
+// are instantiated when used, so a translation unit that includes this header without building a
+// step model does not instantiate the Eigen code. step_model and absorption_curves are the double ones.
+template <class Scalar = double>
+struct basic_step_model {
   std::vector<int> stages;  // stage index of each open position (empty for the (Q, R) overload)
   double step_days = 1.0;
-  Eigen::VectorXd stay;     // per open position
-  Eigen::MatrixXd Qs;       // T x T
-  Eigen::MatrixXd Rs;       // T x 2 (won, lost)
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> stay;             // per open position
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> Qs;  // T x T
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> Rs;  // T x 2 (won, lost)
 };
+using step_model = basic_step_model<>;
 
-struct absorption_curves {
+template <class Scalar = double>
+struct basic_absorption_curves {
   double step_days = 1.0;
-  Eigen::MatrixXd won_by;   // T x horizon
-  Eigen::MatrixXd lost_by;  // T x horizon
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> won_by;   // T x horizon
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> lost_by;  // T x horizon
 };
+using absorption_curves = basic_absorption_curves<>;
 
 /// The per-step chain from the jump chain (Q, R) and dwell days per open position.
-[[nodiscard]] inline step_model make_step_model(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& R, const Eigen::VectorXd& dwell_days,
-                                                double step_days = 1.0) {
+template <class Scalar = double>
+[[nodiscard]] basic_step_model<Scalar> make_step_model(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& R, const Eigen::VectorXd& dwell_days,
+                                                       double step_days = 1.0) {
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   const char* who = "funnel::make_step_model";
-  detail::check_chain_inputs(Q, R, 1e-9);
+  detail::check_chain_inputs<Scalar>(Q, R, 1e-9);
   if (!(std::isfinite(step_days) && step_days > 0))
     throw std::invalid_argument(std::string(who) + ": step_days must be finite and > 0, got " + std::to_string(step_days));
   const Eigen::Index T = Q.rows();
   if (dwell_days.size() != T)
     throw std::invalid_argument(std::string(who) + ": dwell_days has " + std::to_string(dwell_days.size()) + " entries, expected " +
                                 std::to_string(T));
-  step_model m;
+  basic_step_model<Scalar> m;
   m.step_days = step_days;
   m.stay.resize(T);
   for (Eigen::Index k = 0; k < T; ++k) {
@@ -74,7 +83,7 @@ struct absorption_curves {
     const double steps = d / step_days;
     m.stay(k) = steps > 1.0 ? 1.0 - 1.0 / steps : 0.0;
   }
-  const Eigen::VectorXd leave = Eigen::VectorXd::Ones(T) - m.stay;
+  const vector leave = vector::Ones(T) - m.stay;
   m.Qs = leave.asDiagonal() * Q;
   m.Qs.diagonal() += m.stay;
   m.Rs = leave.asDiagonal() * R;
@@ -82,16 +91,19 @@ struct absorption_curves {
 }
 
 /// From a full transition matrix over `stages` and dwell days by stage index.
-[[nodiscard]] inline step_model make_step_model(const Eigen::MatrixXd& P, const stage_layout& stages, const Eigen::VectorXd& dwell_days_by_stage,
-                                                double step_days = 1.0) {
+template <class Scalar = double>
+[[nodiscard]] basic_step_model<Scalar> make_step_model(const Eigen::MatrixXd& P, const stage_layout& stages,
+                                                       const Eigen::VectorXd& dwell_days_by_stage, double step_days = 1.0) {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   const auto S = static_cast<Eigen::Index>(stages.size());
   if (P.rows() != S || P.cols() != S || dwell_days_by_stage.size() != S)
     throw std::invalid_argument(std::string("funnel::make_step_model: P must be ") + std::to_string(S) + "x" + std::to_string(S) +
                                 std::string(" and dwell_days_by_stage of size ") + std::to_string(S) + " for this stage list");
   const auto& tr = stages.transient_stages();
   const auto T = static_cast<Eigen::Index>(tr.size());
-  Eigen::MatrixXd Q(T, T), R(T, 2);
-  Eigen::VectorXd d(T);
+  matrix Q(T, T), R(T, 2);
+  vector d(T);
   for (Eigen::Index i = 0; i < T; ++i) {
     const int si = tr[static_cast<std::size_t>(i)];
     for (Eigen::Index j = 0; j < T; ++j) Q(i, j) = P(si, tr[static_cast<std::size_t>(j)]);
@@ -99,25 +111,28 @@ struct absorption_curves {
     R(i, 1) = P(si, stages.lost());
     d(i) = dwell_days_by_stage(si);
   }
-  step_model m = make_step_model(Q, R, d, step_days);
+  basic_step_model<Scalar> m = make_step_model<Scalar>(Q, R, d, step_days);
   m.stages = tr;
   return m;
 }
 
 /// From a fitted history (probabilities and mean dwell).
-[[nodiscard]] inline step_model make_step_model(const transition_fit& fit, const stage_layout& stages, double step_days = 1.0) {
-  return make_step_model(fit.probabilities, stages, fit.dwell_mean_days, step_days);
+template <class Scalar>
+[[nodiscard]] basic_step_model<Scalar> make_step_model(const basic_transition_fit<Scalar>& fit, const stage_layout& stages, double step_days = 1.0) {
+  return make_step_model<Scalar>(fit.probabilities, stages, fit.dwell_mean_days, step_days);
 }
 
 /// P(won by step s + 1 | open position k) and the same for lost, s = 0..horizon-1.
-[[nodiscard]] inline absorption_curves absorption_by_step(const step_model& m, std::size_t horizon) {
+template <class Scalar>
+[[nodiscard]] basic_absorption_curves<Scalar> absorption_by_step(const basic_step_model<Scalar>& m, std::size_t horizon) {
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   const Eigen::Index T = m.Qs.rows();
   const auto H = static_cast<Eigen::Index>(horizon);
-  absorption_curves c;
+  basic_absorption_curves<Scalar> c;
   c.step_days = m.step_days;
   c.won_by.resize(T, H);
   c.lost_by.resize(T, H);
-  Eigen::VectorXd w = Eigen::VectorXd::Zero(T), l = Eigen::VectorXd::Zero(T), tmp(T);
+  vector w = vector::Zero(T), l = vector::Zero(T), tmp(T);
   for (Eigen::Index s = 0; s < H; ++s) {
     tmp.noalias() = m.Qs * w;
     w = tmp + m.Rs.col(0);

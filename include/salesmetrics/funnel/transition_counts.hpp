@@ -83,17 +83,21 @@ struct transition_options {
   bool median = true;
 };
 
-struct transition_fit {
+// The Scalar parameter (only double is used) makes the fits and the fitting functions templates:
+// they are instantiated when used, so a translation unit that includes this header without
+// fitting does not instantiate the Eigen code. transition_fit is the double fit.
+template <class Scalar = double>
+struct basic_transition_fit {
   int won = -1;
   int lost = -1;
   count_matrix counts;
   count_vector exits;
   count_vector starts;
-  Eigen::MatrixXd probabilities;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> probabilities;
   count_vector dwell_count;
   count_vector censored;
-  Eigen::VectorXd dwell_mean_days;
-  Eigen::VectorXd dwell_median_days;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> dwell_mean_days;
+  Eigen::Matrix<Scalar, Eigen::Dynamic, 1> dwell_median_days;
   std::int64_t rows = 0;           // rows read (of the opportunities in this fit)
   std::int64_t opportunities = 0;  // distinct opportunity ids
   std::int64_t creations = 0;      // creation rows
@@ -108,6 +112,7 @@ struct transition_fit {
   /// "never left" convention).
   [[nodiscard]] bool has_exits(int stage) const { return exits(stage) > 0; }
 };
+using transition_fit = basic_transition_fit<>;
 
 namespace detail {
 
@@ -131,10 +136,13 @@ enum move_kind : std::uint8_t { move_forward = 0, move_skip, move_backward, move
 
 
 /// Probabilities (row-normalised, conventions in the header comment), mean dwell.
-inline void finish_fit(transition_fit& r, const stage_layout& L, const std::int64_t* dwell_seconds_sum) {
+template <class Scalar>
+void finish_fit(basic_transition_fit<Scalar>& r, const stage_layout& L, const std::int64_t* dwell_seconds_sum) {
+  using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
   const auto S = static_cast<Eigen::Index>(L.size());
   r.exits = r.counts.rowwise().sum();
-  r.probabilities = Eigen::MatrixXd::Zero(S, S);
+  r.probabilities = matrix::Zero(S, S);
   for (Eigen::Index f = 0; f < S; ++f) {
     if (L.is_absorbing(static_cast<int>(f)) || r.exits(f) == 0) {
       r.probabilities(f, f) = 1.0;
@@ -143,8 +151,8 @@ inline void finish_fit(transition_fit& r, const stage_layout& L, const std::int6
     const double e = static_cast<double>(r.exits(f));
     for (Eigen::Index t = 0; t < S; ++t) r.probabilities(f, t) = static_cast<double>(r.counts(f, t)) / e;
   }
-  r.dwell_mean_days = Eigen::VectorXd::Constant(S, std::numeric_limits<double>::quiet_NaN());
-  r.dwell_median_days = Eigen::VectorXd::Constant(S, std::numeric_limits<double>::quiet_NaN());
+  r.dwell_mean_days = vector::Constant(S, std::numeric_limits<double>::quiet_NaN());
+  r.dwell_median_days = vector::Constant(S, std::numeric_limits<double>::quiet_NaN());
   if (dwell_seconds_sum != nullptr)
     for (Eigen::Index k = 0; k < S; ++k)
       if (r.dwell_count(k) > 0)
@@ -312,8 +320,9 @@ void pass_rows(const history_columns& h, const stage_layout& L, std::span<const 
 }
 
 /// The pass and the derived quantities. G = 1 and grouped = false: ungrouped.
-inline std::vector<transition_fit> transition_pass(const history_columns& h, const stage_layout& L, std::span<const dense_id> group_of,
-                                                   std::size_t G, bool grouped, const transition_options& opt, const char* who) {
+template <class Scalar = double>
+std::vector<basic_transition_fit<Scalar>> transition_pass(const history_columns& h, const stage_layout& L, std::span<const dense_id> group_of,
+                                                          std::size_t G, bool grouped, const transition_options& opt, const char* who) {
   h.check_lengths(who);
   const std::size_t n = h.size();
   const std::size_t S = L.size();
@@ -344,12 +353,12 @@ inline std::vector<transition_fit> transition_pass(const history_columns& h, con
   }
 
   const std::vector<std::uint8_t> kinds = move_table(L);
-  std::vector<transition_fit> out(G);
+  std::vector<basic_transition_fit<Scalar>> out(G);
   const auto Si = static_cast<Eigen::Index>(S);
   std::vector<std::int64_t> dn(G * S, 0);
   for (std::size_t gi = 0; gi < G; ++gi) {
     const std::int64_t* b = acc.data() + gi * P.stride();
-    transition_fit& r = out[gi];
+    basic_transition_fit<Scalar>& r = out[gi];
     r.won = L.won();
     r.lost = L.lost();
     r.counts = Eigen::Map<const count_matrix>(b, Si, Si);
@@ -406,8 +415,9 @@ template <class History>
 // ---------------------------------------------------------------------------------------------
 // Snapshots
 
-struct snapshot_fit {
-  transition_fit transitions;  // dwell NaN, dwell_count 0, censored = open deals per stage, rows = snapshots read
+template <class Scalar = double>
+struct basic_snapshot_fit {
+  basic_transition_fit<Scalar> transitions;  // dwell NaN, dwell_count 0, censored = open deals per stage, rows = snapshots read
   double won_cycle_mean_days = std::numeric_limits<double>::quiet_NaN();
   double won_cycle_median_days = std::numeric_limits<double>::quiet_NaN();
   double lost_cycle_mean_days = std::numeric_limits<double>::quiet_NaN();
@@ -416,6 +426,7 @@ struct snapshot_fit {
   std::int64_t lost_cycles = 0;
   std::int64_t cycles_excluded = 0;  // closed deals missing a date (or with closed < created)
 };
+using snapshot_fit = basic_snapshot_fit<>;
 
 namespace detail {
 inline double median_of(std::vector<double>& v) {
@@ -431,14 +442,15 @@ inline double median_of(std::vector<double>& v) {
 /// Fit from snapshots under the stated assumption (header comment). Throws std::invalid_argument
 /// for unequal column lengths, a stage out of range, an open deal at won/lost, a won deal at the
 /// lost index or a lost deal at the won index.
-[[nodiscard]] inline snapshot_fit fit_from_snapshots(const snapshot_columns& in, const stage_layout& L, const snapshot_options& opt = {}) {
+template <class Scalar = double>
+[[nodiscard]] basic_snapshot_fit<Scalar> fit_from_snapshots(const snapshot_columns& in, const stage_layout& L, const snapshot_options& opt = {}) {
   const char* who = "funnel::fit_from_snapshots";
   const std::size_t n = in.stage.size();
   const int last_open = detail::check_snapshots(in, L, opt, who);
   const auto& tr = L.transient_stages();
   const auto S = static_cast<Eigen::Index>(L.size());
-  snapshot_fit out;
-  transition_fit& r = out.transitions;
+  basic_snapshot_fit<Scalar> out;
+  basic_transition_fit<Scalar>& r = out.transitions;
   r.won = L.won();
   r.lost = L.lost();
   r.counts = count_matrix::Zero(S, S);
