@@ -907,9 +907,14 @@ class table_loader {
 
 }  // namespace detail
 
+// load_table and the functions calling it are templates only so that the four table loaders
+// (detail::table_loader) are instantiated in the translation units that load a table, not in every
+// one that includes this header. Data is always crm_data (std::type_identity_t: not deduced).
+
 /// Loads CSV text (named `name` in problems) into the mapping's table of `data`.
-inline load_result load_table(std::string_view text, const table_mapping& mapping, crm_data& data,
-                              const load_options& options = {}, std::string name = "(text)") {
+template <class Data = crm_data>
+load_result load_table(std::string_view text, const table_mapping& mapping, std::type_identity_t<Data>& data,
+                       const load_options& options = {}, std::string name = "(text)") {
   return visit_table(mapping.table, [&](auto* tag) {
     using store = std::remove_pointer_t<decltype(tag)>;
     detail::table_loader<store> loader(mapping, data, options, std::move(name));
@@ -918,11 +923,12 @@ inline load_result load_table(std::string_view text, const table_mapping& mappin
 }
 
 /// Loads a file; problems name the file, joins are looked up next to it unless options.base_dir says otherwise.
-inline load_result load_file(const std::filesystem::path& path, const table_mapping& mapping, crm_data& data,
-                             load_options options = {}) {
+template <class Data = crm_data>
+load_result load_file(const std::filesystem::path& path, const table_mapping& mapping, std::type_identity_t<Data>& data,
+                      load_options options = {}) {
   const std::string text = read_text_file(path);
   if (options.base_dir.empty()) options.base_dir = path.has_parent_path() ? path.parent_path() : std::filesystem::current_path();
-  return load_table(text, mapping, data, options, path.filename().string());
+  return load_table<Data>(text, mapping, data, options, path.filename().string());
 }
 
 namespace detail {
@@ -934,25 +940,29 @@ inline const table_mapping& expect_table(const table_mapping& m, table_kind t) {
 }
 }  // namespace detail
 
-inline load_result load_activities(const std::filesystem::path& path, crm_data& data,
-                                   const table_mapping& mapping = canonical_mapping(table_kind::activities),
-                                   const load_options& options = {}) {
-  return load_file(path, detail::expect_table(mapping, table_kind::activities), data, options);
+template <class Data = crm_data>
+load_result load_activities(const std::filesystem::path& path, std::type_identity_t<Data>& data,
+                            const table_mapping& mapping = canonical_mapping(table_kind::activities),
+                            const load_options& options = {}) {
+  return load_file<Data>(path, detail::expect_table(mapping, table_kind::activities), data, options);
 }
-inline load_result load_opportunities(const std::filesystem::path& path, crm_data& data,
-                                      const table_mapping& mapping = canonical_mapping(table_kind::opportunities),
-                                      const load_options& options = {}) {
-  return load_file(path, detail::expect_table(mapping, table_kind::opportunities), data, options);
+template <class Data = crm_data>
+load_result load_opportunities(const std::filesystem::path& path, std::type_identity_t<Data>& data,
+                               const table_mapping& mapping = canonical_mapping(table_kind::opportunities),
+                               const load_options& options = {}) {
+  return load_file<Data>(path, detail::expect_table(mapping, table_kind::opportunities), data, options);
 }
-inline load_result load_stage_history(const std::filesystem::path& path, crm_data& data,
-                                      const table_mapping& mapping = canonical_mapping(table_kind::stage_history),
-                                      const load_options& options = {}) {
-  return load_file(path, detail::expect_table(mapping, table_kind::stage_history), data, options);
+template <class Data = crm_data>
+load_result load_stage_history(const std::filesystem::path& path, std::type_identity_t<Data>& data,
+                               const table_mapping& mapping = canonical_mapping(table_kind::stage_history),
+                               const load_options& options = {}) {
+  return load_file<Data>(path, detail::expect_table(mapping, table_kind::stage_history), data, options);
 }
-inline load_result load_leads(const std::filesystem::path& path, crm_data& data,
-                              const table_mapping& mapping = canonical_mapping(table_kind::leads),
-                              const load_options& options = {}) {
-  return load_file(path, detail::expect_table(mapping, table_kind::leads), data, options);
+template <class Data = crm_data>
+load_result load_leads(const std::filesystem::path& path, std::type_identity_t<Data>& data,
+                       const table_mapping& mapping = canonical_mapping(table_kind::leads),
+                       const load_options& options = {}) {
+  return load_file<Data>(path, detail::expect_table(mapping, table_kind::leads), data, options);
 }
 
 }  // namespace io

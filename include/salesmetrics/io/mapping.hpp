@@ -57,6 +57,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -131,12 +132,17 @@ struct table_mapping {
 
 namespace detail {
 
+// The JSON readers below are templates on the JSON type (always nlohmann::ordered_json) only so
+// that nlohmann's templates are instantiated in the translation units that parse a mapping, not in
+// every one that includes this header.
+
 [[noreturn]] inline void mapping_fail(const std::string& where, const std::string& what) {
   throw std::invalid_argument("mapping " + where + ": " + what);
 }
 
-inline void check_keys(const nlohmann::ordered_json& j, const std::string& where, const std::string& path,
-                       std::initializer_list<std::string_view> allowed) {
+template <class Json>
+void check_keys(const Json& j, const std::string& where, const std::string& path,
+                std::initializer_list<std::string_view> allowed) {
   if (!j.is_object()) mapping_fail(where, path + " must be a JSON object");
   for (const auto& item : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
@@ -146,32 +152,37 @@ inline void check_keys(const nlohmann::ordered_json& j, const std::string& where
   }
 }
 
-inline std::string get_string(const nlohmann::ordered_json& j, const std::string& where, const std::string& path) {
+template <class Json>
+std::string get_string(const Json& j, const std::string& where, const std::string& path) {
   if (!j.is_string()) mapping_fail(where, path + " must be a string");
-  return j.get<std::string>();
+  return j.template get<std::string>();
 }
 
-inline bool get_bool(const nlohmann::ordered_json& j, const std::string& where, const std::string& path) {
+template <class Json>
+bool get_bool(const Json& j, const std::string& where, const std::string& path) {
   if (!j.is_boolean()) mapping_fail(where, path + " must be true or false");
-  return j.get<bool>();
+  return j.template get<bool>();
 }
 
-inline std::vector<std::string> get_strings(const nlohmann::ordered_json& j, const std::string& where, const std::string& path) {
+template <class Json>
+std::vector<std::string> get_strings(const Json& j, const std::string& where, const std::string& path) {
   if (!j.is_array()) mapping_fail(where, path + " must be an array of strings");
   std::vector<std::string> out;
   for (std::size_t i = 0; i < j.size(); ++i) out.push_back(get_string(j[i], where, path + "[" + std::to_string(i) + "]"));
   return out;
 }
 
-inline std::vector<std::pair<std::string, std::string>> get_map(const nlohmann::ordered_json& j, const std::string& where,
-                                                                const std::string& path) {
+template <class Json>
+std::vector<std::pair<std::string, std::string>> get_map(const Json& j, const std::string& where,
+                                                         const std::string& path) {
   if (!j.is_object()) mapping_fail(where, path + " must be an object of strings");
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& item : j.items()) out.emplace_back(item.key(), get_string(item.value(), where, path + "." + item.key()));
   return out;
 }
 
-inline file_format parse_format(const nlohmann::ordered_json& j, const std::string& where, const std::string& path) {
+template <class Json>
+file_format parse_format(const Json& j, const std::string& where, const std::string& path) {
   check_keys(j, where, path, {"separator", "quoting", "header", "columns", "validate_utf8"});
   file_format f;
   if (j.contains("separator")) {
@@ -189,10 +200,11 @@ inline file_format parse_format(const nlohmann::ordered_json& j, const std::stri
   return f;
 }
 
-inline value_rule parse_rule(const nlohmann::ordered_json& j, const std::string& where, const std::string& path, bool attribute) {
+template <class Json>
+value_rule parse_rule(const Json& j, const std::string& where, const std::string& path, bool attribute) {
   value_rule r;
   if (j.is_string()) {
-    r.sources.push_back(j.get<std::string>());
+    r.sources.push_back(j.template get<std::string>());
     return r;
   }
   if (attribute)
@@ -220,7 +232,7 @@ inline value_rule parse_rule(const nlohmann::ordered_json& j, const std::string&
   if (j.contains("default")) r.default_value = get_string(j["default"], where, path + ".default");
   if (j.contains("scale")) {
     if (!j["scale"].is_number()) mapping_fail(where, path + ".scale must be a number");
-    r.scale = j["scale"].get<double>();
+    r.scale = j["scale"].template get<double>();
     if (!(r.scale > 0)) mapping_fail(where, path + ".scale must be positive");
   }
   if (j.contains("optional")) r.optional = get_bool(j["optional"], where, path + ".optional");
@@ -284,8 +296,12 @@ inline void check_mapping(const table_mapping& m) {
   }
 }
 
+// parse_mapping, parse_mapping_text and read_mapping_file are templates only to defer nlohmann's
+// instantiations to the translation units that call them; Json is always nlohmann::ordered_json
+// (std::type_identity_t keeps the argument a plain, non-deduced nlohmann::ordered_json).
 /// A mapping from its JSON form. `where` names the source in messages (a file name).
-[[nodiscard]] inline table_mapping parse_mapping(const nlohmann::ordered_json& j, const std::string& where = "(json)") {
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping parse_mapping(const std::type_identity_t<Json>& j, const std::string& where = "(json)") {
   detail::check_keys(j, where, "the mapping",
                      {"table", "name", "csv", "canonical_names", "stages", "joins", "columns", "attributes", "keep_same_stage",
                       "comment"});
@@ -359,19 +375,21 @@ inline void check_mapping(const table_mapping& m) {
 }
 
 /// A mapping from JSON text; syntax errors become std::invalid_argument naming `where`.
-[[nodiscard]] inline table_mapping parse_mapping_text(std::string_view text, const std::string& where = "(json)") {
-  nlohmann::ordered_json j;
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping parse_mapping_text(std::string_view text, const std::string& where = "(json)") {
+  Json j;
   try {
-    j = nlohmann::ordered_json::parse(text.begin(), text.end());
-  } catch (const nlohmann::ordered_json::parse_error& e) {
+    j = Json::parse(text.begin(), text.end());
+  } catch (const typename Json::parse_error& e) {
     detail::mapping_fail(where, std::string("not valid JSON: ") + e.what());
   }
-  return parse_mapping(j, where);
+  return parse_mapping<Json>(j, where);
 }
 
 /// A mapping from a JSON file (messages name the file).
-[[nodiscard]] inline table_mapping read_mapping_file(const std::filesystem::path& path) {
-  return parse_mapping_text(read_text_file(path), path.filename().string());
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping read_mapping_file(const std::filesystem::path& path) {
+  return parse_mapping_text<Json>(read_text_file(path), path.filename().string());
 }
 
 }  // namespace io

@@ -45,6 +45,8 @@
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/io/mapping.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -182,22 +184,30 @@ inline constexpr std::string_view dynamics_opportunities = R"({
 
 }  // namespace presets_json
 
-[[nodiscard]] inline table_mapping salesforce_tasks() {
-  return parse_mapping_text(presets_json::salesforce_tasks, "salesforce_tasks");
+// The presets are templates only so that parsing their JSON (nlohmann's templates) is instantiated
+// in the translation units that use a preset, not in every one that includes this header; Json is
+// always nlohmann::ordered_json.
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping salesforce_tasks() {
+  return parse_mapping_text<Json>(presets_json::salesforce_tasks, "salesforce_tasks");
 }
-[[nodiscard]] inline table_mapping salesforce_events() {
-  return parse_mapping_text(presets_json::salesforce_events, "salesforce_events");
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping salesforce_events() {
+  return parse_mapping_text<Json>(presets_json::salesforce_events, "salesforce_events");
 }
-[[nodiscard]] inline table_mapping salesforce_opportunities() {
-  return parse_mapping_text(presets_json::salesforce_opportunities, "salesforce_opportunities");
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping salesforce_opportunities() {
+  return parse_mapping_text<Json>(presets_json::salesforce_opportunities, "salesforce_opportunities");
 }
-[[nodiscard]] inline table_mapping salesforce_opportunity_history() {
-  return parse_mapping_text(presets_json::salesforce_opportunity_history, "salesforce_opportunity_history");
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping salesforce_opportunity_history() {
+  return parse_mapping_text<Json>(presets_json::salesforce_opportunity_history, "salesforce_opportunity_history");
 }
 
 /// entity: "activitypointer" (type from activitytypecode) or "email", "appointment", "phonecall", "task".
-[[nodiscard]] inline table_mapping dynamics_activities(std::string_view entity = "activitypointer") {
-  table_mapping m = parse_mapping_text(presets_json::dynamics_activities, "dynamics_activities");
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping dynamics_activities(std::string_view entity = "activitypointer") {
+  table_mapping m = parse_mapping_text<Json>(presets_json::dynamics_activities, "dynamics_activities");
   if (entity == "activitypointer") return m;
   std::string type;
   if (entity == "email") type = "email";
@@ -215,8 +225,9 @@ inline constexpr std::string_view dynamics_opportunities = R"({
   m.name = "Dynamics 365 " + std::string(entity);
   return m;
 }
-[[nodiscard]] inline table_mapping dynamics_opportunities() {
-  return parse_mapping_text(presets_json::dynamics_opportunities, "dynamics_opportunities");
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] table_mapping dynamics_opportunities() {
+  return parse_mapping_text<Json>(presets_json::dynamics_opportunities, "dynamics_opportunities");
 }
 
 }  // namespace io

@@ -261,12 +261,15 @@ inline void write_data_set(const std::filesystem::path& dir, const crm_data& dat
   { auto os = open("leads.csv"); write_csv(os, v.leads, &data.dictionaries, &data.stages); }
 }
 
+// A template only so that the table loaders it calls are instantiated in the translation units
+// that call it, not in every one that includes this header; Data is always crm_data.
 /// Reads a directory written by write_data_set (strict: the first bad row throws).
-[[nodiscard]] inline crm_data load_data_set(const std::filesystem::path& dir) {
-  crm_data data;
+template <class Data = crm_data>
+[[nodiscard]] Data load_data_set(const std::filesystem::path& dir) {
+  Data data;
   load_dictionaries(read_text_file(dir / "dictionaries.csv"), data);
   data.stages = load_stages(read_text_file(dir / "stages.csv"));
-  (void)load_file(dir / "activities.csv", canonical_mapping(table_kind::activities), data);
+  (void)load_file<Data>(dir / "activities.csv", canonical_mapping(table_kind::activities), data);
   for (auto [file, table] : {std::pair{"opportunities.csv", table_kind::opportunities},
                              std::pair{"stage_history.csv", table_kind::stage_history}}) {
     // Without a stage list only a header-only file can be read (the loader needs stage names).
@@ -275,30 +278,31 @@ inline void write_data_set(const std::filesystem::path& dir, const crm_data& dat
     csv_record rec;
     const bool rows = reader.next(rec) && reader.next(rec);
     if (rows || data.stages.size() > 0)
-      (void)load_table(text, canonical_mapping(table), data, {true, dir}, file);
+      (void)load_table<Data>(text, canonical_mapping(table), data, {true, dir}, file);
   }
-  (void)load_file(dir / "leads.csv", canonical_mapping(table_kind::leads), data);
+  (void)load_file<Data>(dir / "leads.csv", canonical_mapping(table_kind::leads), data);
   return data;
 }
 
+// Json (always nlohmann::ordered_json) makes the JSON code dependent, so that nlohmann's templates
+// are instantiated in the translation units that call to_json, not in every one that includes this header.
 /// One JSON object per row, keyed by canonical names; missing values are null.
-template <class View>
-[[nodiscard]] nlohmann::ordered_json to_json(const View& v, const crm_dictionaries* dicts = nullptr,
-                                             const stage_list* stages = nullptr) {
+template <class View, class Json = nlohmann::ordered_json>
+[[nodiscard]] Json to_json(const View& v, const crm_dictionaries* dicts = nullptr, const stage_list* stages = nullptr) {
   using cols = typename View::columns_type;
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  Json rows = Json::array();
   const std::size_t n = row_count(v);
   for (std::size_t r = 0; r < n; ++r) {
-    nlohmann::ordered_json row = nlohmann::ordered_json::object();
+    Json row = Json::object();
     salesmetrics::detail::for_each_column(v, [&](std::string_view member, const auto& col) {
       if (!salesmetrics::detail::is_required<cols>(member) && !has(col)) return;
       using T = typename std::remove_cvref_t<decltype(col)>::value_type;
       const std::string key(canonical_name(member));
       const T& x = col[r];
       if constexpr (std::is_same_v<T, float>) {
-        row[key] = std::isnan(x) ? nlohmann::ordered_json() : nlohmann::ordered_json(static_cast<double>(x));
+        row[key] = std::isnan(x) ? Json() : Json(static_cast<double>(x));
       } else if constexpr (std::is_same_v<T, money>) {
-        row[key] = x.is_missing() ? nlohmann::ordered_json() : nlohmann::ordered_json(to_string(x));
+        row[key] = x.is_missing() ? Json() : Json(to_string(x));
       } else if constexpr (std::is_same_v<T, std::uint8_t>) {
         row[key] = static_cast<unsigned>(x);
       } else if constexpr (std::is_same_v<T, dense_id>) {
@@ -307,14 +311,14 @@ template <class View>
         else row[key] = x;
       } else {
         const std::string t = detail::cell_text(x, member, dicts, stages);
-        row[key] = t.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t);
+        row[key] = t.empty() ? Json() : Json(t);
       }
     });
     if constexpr (detail::view_has_attributes<View>)
       for (const auto& a : v.attributes) {
         const std::string key(a.name);
-        if (a.categorical()) row[key] = a.codes[r] < 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(a.labels->name(a.codes[r]));
-        else row[key] = std::isnan(a.numbers[r]) ? nlohmann::ordered_json() : nlohmann::ordered_json(a.numbers[r]);
+        if (a.categorical()) row[key] = a.codes[r] < 0 ? Json() : Json(a.labels->name(a.codes[r]));
+        else row[key] = std::isnan(a.numbers[r]) ? Json() : Json(a.numbers[r]);
       }
     rows.push_back(std::move(row));
   }

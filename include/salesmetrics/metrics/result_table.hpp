@@ -63,10 +63,17 @@ inline std::string format_value(double v) {
 }
 inline std::string format_value(money v) { return to_string(v); }
 inline std::string format_value(timestamp v) { return is_missing(v) ? std::string() : std::to_string(to_unix(v)); }
-inline nlohmann::json json_value(std::int64_t v) { return v; }
-inline nlohmann::json json_value(double v) { return std::isnan(v) || std::isinf(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
-inline nlohmann::json json_value(money v) { return v.is_missing() ? nlohmann::json(nullptr) : nlohmann::json(v.units()); }
-inline nlohmann::json json_value(timestamp v) { return is_missing(v) ? nlohmann::json(nullptr) : nlohmann::json(to_unix(v)); }
+// json_value and result_table::to_json are templates on the JSON type (always nlohmann::json) only so
+// that nlohmann's templates are instantiated in the translation units that call to_json, not in
+// every one that includes this header.
+template <class Json = nlohmann::json>
+Json json_value(std::int64_t v) { return v; }
+template <class Json = nlohmann::json>
+Json json_value(double v) { return std::isnan(v) || std::isinf(v) ? Json(nullptr) : Json(v); }
+template <class Json = nlohmann::json>
+Json json_value(money v) { return v.is_missing() ? Json(nullptr) : Json(v.units()); }
+template <class Json = nlohmann::json>
+Json json_value(timestamp v) { return is_missing(v) ? Json(nullptr) : Json(to_unix(v)); }
 inline std::string csv_quote(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
   std::string out = "\"";
@@ -152,15 +159,16 @@ class result_table {
   }
 
   /// {"keys": [...], "metrics": [...], "rows": [{"rep": "...", "win_rate": 0.5, ...}]}; NaN prints as null.
-  [[nodiscard]] nlohmann::json to_json() const {
-    nlohmann::json j;
+  template <class Json = nlohmann::json>  // deferred: see detail::json_value
+  [[nodiscard]] Json to_json() const {
+    Json j;
     j["keys"] = key_names;
-    j["metrics"] = nlohmann::json::array({std::string(Requested::name)...});
-    nlohmann::json rows_json = nlohmann::json::array();
+    j["metrics"] = Json::array({std::string(Requested::name)...});
+    Json rows_json = Json::array();
     for (std::size_t r = 0; r < rows(); ++r) {
-      nlohmann::json row;
+      Json row;
       for (std::size_t k = 0; k < key_names.size(); ++k) row[key_names[k]] = key_labels[k][r];
-      ((row[std::string(Requested::name)] = detail::json_value(std::get<I<Requested>()>(columns_)[r])), ...);
+      ((row[std::string(Requested::name)] = detail::json_value<Json>(std::get<I<Requested>()>(columns_)[r])), ...);
       rows_json.push_back(std::move(row));
     }
     j["rows"] = std::move(rows_json);

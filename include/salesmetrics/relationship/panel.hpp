@@ -299,66 +299,80 @@ template <DecayPolicy D = default_decay, class Key, ExecutionPolicy Policy = seq
   return buf;
 }
 
+// The JSON functions are templates on the JSON type (always nlohmann::ordered_json) only so that
+// nlohmann's templates are instantiated in the translation units that call to_json, not in every
+// one that includes this header.
 namespace detail {
-[[nodiscard]] inline nlohmann::ordered_json number(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 [[nodiscard]] inline std::string day_text(std::int64_t day) { return day_label(day); }
-[[nodiscard]] inline nlohmann::ordered_json instant(timestamp t) {
-  return is_missing(t) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(instant_label(t));
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] Json instant(timestamp t) {
+  return is_missing(t) ? Json(nullptr) : Json(instant_label(t));
 }
-[[nodiscard]] inline nlohmann::ordered_json kind_json(const interaction_kind& k) {
-  return {{"by_us", k.by_us}, {"by_them", k.by_them}, {"minutes_by_us", number(k.minutes_by_us)},
-          {"minutes_by_them", number(k.minutes_by_them)}};
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] Json kind_json(const interaction_kind& k) {
+  return {{"by_us", k.by_us}, {"by_them", k.by_them}, {"minutes_by_us", number<Json>(k.minutes_by_us)},
+          {"minutes_by_them", number<Json>(k.minutes_by_them)}};
 }
-[[nodiscard]] inline nlohmann::ordered_json reply_json(const reply_summary& r) {
-  return {{"emails", r.emails}, {"replied", r.replied}, {"rate", number(r.rate)}, {"mean_hours", number(r.mean_hours)},
-          {"median_hours", number(r.median_hours)}};
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] Json reply_json(const reply_summary& r) {
+  return {{"emails", r.emails}, {"replied", r.replied}, {"rate", number<Json>(r.rate)},
+          {"mean_hours", number<Json>(r.mean_hours)}, {"median_hours", number<Json>(r.median_hours)}};
 }
-[[nodiscard]] inline nlohmann::ordered_json person_json(const person_activity& p) {
-  return {{"id", p.label}, {"interactions", p.interactions}, {"last_interaction", instant(p.last)}, {"weighted", number(p.weighted)}};
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] Json person_json(const person_activity& p) {
+  return {{"id", p.label}, {"interactions", p.interactions}, {"last_interaction", instant<Json>(p.last)},
+          {"weighted", number<Json>(p.weighted)}};
 }
-[[nodiscard]] inline nlohmann::ordered_json health_json(const health_components& h) {
-  return {{"recency", number(h.recency)}, {"frequency", number(h.frequency)}, {"reciprocity", number(h.reciprocity)},
-          {"responsiveness", number(h.responsiveness)}, {"score", number(h.score)}};
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] Json health_json(const health_components& h) {
+  return {{"recency", number<Json>(h.recency)}, {"frequency", number<Json>(h.frequency)},
+          {"reciprocity", number<Json>(h.reciprocity)}, {"responsiveness", number<Json>(h.responsiveness)},
+          {"score", number<Json>(h.score)}};
 }
 }  // namespace detail
 
-[[nodiscard]] inline nlohmann::ordered_json to_json(const relationship_panel& p) {
+template <class Json = nlohmann::ordered_json>
+[[nodiscard]] Json to_json(const relationship_panel& p) {
   using detail::number;
-  nlohmann::ordered_json timeline = nlohmann::ordered_json::array();
+  Json timeline = Json::array();
   for (const timeline_day& d : p.timeline)
     timeline.push_back({{"day", detail::day_text(d.day)},
                         {"emails_by_us", d.counts[0]}, {"emails_by_them", d.counts[1]}, {"meetings_by_us", d.counts[2]},
                         {"meetings_by_them", d.counts[3]}, {"calls_by_us", d.counts[4]}, {"calls_by_them", d.counts[5]}});
-  nlohmann::ordered_json contacts = nlohmann::ordered_json::array();
+  Json contacts = Json::array();
   for (const contact_relations& c : p.top_contacts) {
-    nlohmann::ordered_json j = detail::person_json(c.contact);
-    nlohmann::ordered_json best = nlohmann::ordered_json::array();
-    for (const person_activity& r : c.best_reps) best.push_back(detail::person_json(r));
+    Json j = detail::person_json<Json>(c.contact);
+    Json best = Json::array();
+    for (const person_activity& r : c.best_reps) best.push_back(detail::person_json<Json>(r));
     j["best_reps"] = std::move(best);
     contacts.push_back(std::move(j));
   }
-  nlohmann::ordered_json reps = nlohmann::ordered_json::array();
-  for (const person_activity& r : p.top_reps) reps.push_back(detail::person_json(r));
+  Json reps = Json::array();
+  for (const person_activity& r : p.top_reps) reps.push_back(detail::person_json<Json>(r));
   return {{"record", p.label},
           {"interactions",
-           {{"total", p.interactions}, {"emails", detail::kind_json(p.emails)}, {"meetings", detail::kind_json(p.meetings)},
-            {"calls", detail::kind_json(p.calls)}}},
-          {"email_ratio", {{"by_them", number(p.email_ratio_by_them)}, {"by_us", number(p.email_ratio_by_us)}}},
-          {"replies", {{"ours", detail::reply_json(p.our_replies)}, {"theirs", detail::reply_json(p.their_replies)}}},
-          {"time_invested_hours", {{"ours", number(p.time_invested_hours_ours)}, {"theirs", number(p.time_invested_hours_theirs)}}},
-          {"last_interaction", detail::instant(p.last_interaction)},
-          {"days_since_last_interaction", number(p.days_since_last_interaction)},
-          {"next_scheduled_interaction", detail::instant(p.next_scheduled_interaction)},
+           {{"total", p.interactions}, {"emails", detail::kind_json<Json>(p.emails)},
+            {"meetings", detail::kind_json<Json>(p.meetings)}, {"calls", detail::kind_json<Json>(p.calls)}}},
+          {"email_ratio", {{"by_them", number<Json>(p.email_ratio_by_them)}, {"by_us", number<Json>(p.email_ratio_by_us)}}},
+          {"replies", {{"ours", detail::reply_json<Json>(p.our_replies)}, {"theirs", detail::reply_json<Json>(p.their_replies)}}},
+          {"time_invested_hours",
+           {{"ours", number<Json>(p.time_invested_hours_ours)}, {"theirs", number<Json>(p.time_invested_hours_theirs)}}},
+          {"last_interaction", detail::instant<Json>(p.last_interaction)},
+          {"days_since_last_interaction", number<Json>(p.days_since_last_interaction)},
+          {"next_scheduled_interaction", detail::instant<Json>(p.next_scheduled_interaction)},
           {"timeline",
-           {{"first_day", p.last_day >= p.first_day ? nlohmann::ordered_json(detail::day_text(p.first_day)) : nlohmann::ordered_json(nullptr)},
-            {"last_day", p.last_day >= p.first_day ? nlohmann::ordered_json(detail::day_text(p.last_day)) : nlohmann::ordered_json(nullptr)},
+           {{"first_day", p.last_day >= p.first_day ? Json(detail::day_text(p.first_day)) : Json(nullptr)},
+            {"last_day", p.last_day >= p.first_day ? Json(detail::day_text(p.last_day)) : Json(nullptr)},
             {"active_days", p.gaps.active_days},
             {"longest_silence_days", p.gaps.longest_silence_days},
             {"longest_gap_between_days", p.gaps.longest_gap_between_days},
             {"days", std::move(timeline)}}},
           {"who_knows_whom", {{"top_contacts", std::move(contacts)}, {"top_reps", std::move(reps)}}},
           {"health",
-           {{"current", detail::health_json(p.health.current)}, {"previous", detail::health_json(p.health.previous)},
+           {{"current", detail::health_json<Json>(p.health.current)},
+            {"previous", detail::health_json<Json>(p.health.previous)},
             {"grade", std::string(to_string(p.health.grade))}, {"trend", std::string(to_string(p.health.trend))}}}};
 }
 

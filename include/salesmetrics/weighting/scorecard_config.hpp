@@ -39,6 +39,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 SALESMETRICS_BEGIN_NAMESPACE
@@ -59,6 +60,10 @@ struct scorecard_config {
 };
 
 namespace detail {
+// config_reader and the parse/read/load functions below are templates on the JSON type (always
+// nlohmann::json) only so that nlohmann's templates are instantiated in the translation units that
+// read a configuration, not in every one that includes this header.
+template <class Json>
 struct config_reader {
   problem_report& report;
   std::string source;
@@ -68,14 +73,14 @@ struct config_reader {
     report.add(problem{source, -1, {}, reason});
     ok = false;
   }
-  void unknown_keys(const nlohmann::json& obj, std::initializer_list<std::string_view> known, const std::string& who) {
+  void unknown_keys(const Json& obj, std::initializer_list<std::string_view> known, const std::string& who) {
     for (auto it = obj.begin(); it != obj.end(); ++it) {
       bool found = false;
       for (std::string_view k : known) found = found || it.key() == k;
       if (!found) fail(who + "unknown key '" + it.key() + "'");
     }
   }
-  bool number(const nlohmann::json& obj, const char* key, double& out, const std::string& who, bool required,
+  bool number(const Json& obj, const char* key, double& out, const std::string& who, bool required,
               bool nullable = false) {
     const auto it = obj.find(key);
     if (it == obj.end()) {
@@ -87,10 +92,10 @@ struct config_reader {
       fail(who + "'" + key + "' must be a number");
       return false;
     }
-    out = it->get<double>();
+    out = it->template get<double>();
     return true;
   }
-  bool string(const nlohmann::json& obj, const char* key, std::string& out, const std::string& who, bool required) {
+  bool string(const Json& obj, const char* key, std::string& out, const std::string& who, bool required) {
     const auto it = obj.find(key);
     if (it == obj.end()) {
       if (required) fail(who + "'" + key + "' is missing");
@@ -100,11 +105,11 @@ struct config_reader {
       fail(who + "'" + key + "' must be a string");
       return false;
     }
-    out = it->get<std::string>();
+    out = it->template get<std::string>();
     return true;
   }
 
-  runtime_scorecard scorecard(const nlohmann::json& j, std::size_t index) {
+  runtime_scorecard scorecard(const Json& j, std::size_t index) {
     runtime_scorecard card;
     std::string who = "scorecard #" + std::to_string(index + 1) + ": ";
     if (!j.is_object()) {
@@ -128,7 +133,7 @@ struct config_reader {
     return card;
   }
 
-  kpi_spec kpi(const nlohmann::json& j, std::size_t k, const std::string& card) {
+  kpi_spec kpi(const Json& j, std::size_t k, const std::string& card) {
     kpi_spec s;
     std::string who = card + "kpi #" + std::to_string(k + 1) + ": ";
     if (!j.is_object()) {
@@ -154,7 +159,7 @@ struct config_reader {
     return s;
   }
 
-  profile_spec profile(const nlohmann::json& j, std::size_t p, const runtime_scorecard& card, const std::string& cwho) {
+  profile_spec profile(const Json& j, std::size_t p, const runtime_scorecard& card, const std::string& cwho) {
     profile_spec s;
     std::string who = cwho + "profile #" + std::to_string(p + 1) + ": ";
     if (!j.is_object()) {
@@ -169,7 +174,7 @@ struct config_reader {
     } else if (w->is_array()) {
       for (std::size_t k = 0; k < w->size(); ++k) {
         if (!(*w)[k].is_number()) fail(who + "weight #" + std::to_string(k + 1) + " must be a number");
-        else s.weights.push_back((*w)[k].get<double>());
+        else s.weights.push_back((*w)[k].template get<double>());
       }
     } else if (w->is_object()) {
       s.weights.assign(card.kpis.size(), 0.0);
@@ -180,7 +185,7 @@ struct config_reader {
         if (k == card.kpis.size()) fail(who + "unknown kpi '" + it.key() + "'");
         else if (!it->is_number()) fail(who + "weight of '" + it.key() + "' must be a number");
         else {
-          s.weights[k] = it->get<double>();
+          s.weights[k] = it->template get<double>();
           seen[k] = true;
         }
       }
@@ -195,11 +200,12 @@ struct config_reader {
 }  // namespace detail
 
 /// Lenient parse of an already-parsed document; see the header comment.
-[[nodiscard]] inline scorecard_config parse_scorecard_config(const nlohmann::json& doc, problem_report& problems,
-                                                             std::string_view source = "scorecard config") {
+template <class Json = nlohmann::json>
+[[nodiscard]] scorecard_config parse_scorecard_config(const std::type_identity_t<Json>& doc, problem_report& problems,
+                                                      std::string_view source = "scorecard config") {
   scorecard_config config;
-  detail::config_reader top{problems, std::string(source)};
-  std::vector<const nlohmann::json*> cards;
+  detail::config_reader<Json> top{problems, std::string(source)};
+  std::vector<const Json*> cards;
   if (doc.is_object() && doc.contains("scorecards")) {
     top.unknown_keys(doc, {"scorecards"}, "");
     const auto& list = doc["scorecards"];
@@ -213,7 +219,7 @@ struct config_reader {
   }
   std::vector<std::string> seen;  // names of every scorecard so far, well-formed or not
   for (std::size_t i = 0; i < cards.size(); ++i) {
-    detail::config_reader r{problems, std::string(source)};
+    detail::config_reader<Json> r{problems, std::string(source)};
     runtime_scorecard card = r.scorecard(*cards[i], i);
     if (!card.name.empty() && std::find(seen.begin(), seen.end(), card.name) != seen.end()) {
       r.fail("duplicate scorecard name '" + card.name + "'");
@@ -229,20 +235,22 @@ struct config_reader {
 }
 
 /// Lenient parse of JSON text (a syntax error is one problem).
-[[nodiscard]] inline scorecard_config parse_scorecard_config(std::string_view text, problem_report& problems,
-                                                             std::string_view source = "scorecard config") {
-  nlohmann::json doc;
+template <class Json = nlohmann::json>
+[[nodiscard]] scorecard_config parse_scorecard_config(std::string_view text, problem_report& problems,
+                                                      std::string_view source = "scorecard config") {
+  Json doc;
   try {
-    doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+    doc = Json::parse(text.begin(), text.end());
+  } catch (const typename Json::parse_error& e) {
     problems.add(problem{std::string(source), -1, {}, std::string("invalid JSON: ") + e.what()});
     return {};
   }
-  return parse_scorecard_config(doc, problems, source);
+  return parse_scorecard_config<Json>(doc, problems, source);
 }
 
 /// Lenient read of a file ("cannot open" is one problem).
-[[nodiscard]] inline scorecard_config read_scorecard_config(const std::filesystem::path& path, problem_report& problems) {
+template <class Json = nlohmann::json>
+[[nodiscard]] scorecard_config read_scorecard_config(const std::filesystem::path& path, problem_report& problems) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     problems.add(problem{path.string(), -1, {}, "cannot open the scorecard configuration file"});
@@ -250,13 +258,14 @@ struct config_reader {
   }
   std::ostringstream buf;
   buf << in.rdbuf();
-  return parse_scorecard_config(std::string_view(buf.str()), problems, path.string());
+  return parse_scorecard_config<Json>(std::string_view(buf.str()), problems, path.string());
 }
 
 /// Strict load: every scorecard or an input_error carrying the first problem.
-[[nodiscard]] inline scorecard_config load_scorecard_config(const std::filesystem::path& path) {
+template <class Json = nlohmann::json>
+[[nodiscard]] scorecard_config load_scorecard_config(const std::filesystem::path& path) {
   problem_report problems;
-  scorecard_config config = read_scorecard_config(path, problems);
+  scorecard_config config = read_scorecard_config<Json>(path, problems);
   if (!problems.ok()) throw input_error(problems.problems.front());
   return config;
 }
