@@ -337,6 +337,7 @@ class engine {
       out.key_values[k].reserve(p.keys.size());
       out.key_labels[k].reserve(p.keys.size());
     }
+    out.reserve(p.keys.size());
     typename Set::group_results results{};
     for (std::size_t g = 0; g < p.keys.size(); ++g) {
       for (std::size_t k = 0; k < arity; ++k) out.key_values[k].push_back(p.keys[g][k] == none_key ? -1 : p.keys[g][k]);

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -116,6 +117,11 @@ class result_table {
     for (std::size_t r = 0; r < rows(); ++r)
       if (key_label(r) == label) return r;
     return rows();
+  }
+
+  /// Room for n rows in every column (the engine knows the group count before it fills them).
+  void reserve(std::size_t n) {
+    std::apply([n](auto&... c) { (c.reserve(n), ...); }, columns_);
   }
 
   template <class M>

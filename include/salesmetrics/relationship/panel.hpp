@@ -3,7 +3,7 @@
 //   auto report = relationship::analyse(data.view(), metrics::group::account, {}, par(2));
 //   const relationship_panel* p = report.find("account-0042");
 //
-// analyse() pairs replies (reply_pairing.hpp: one sort, of the e-mails from the previous window's
+// analyse() pairs replies (reply_pairing.hpp: one sweep, over the e-mails from the previous window's
 // start on; or give it a pair_replies() result to share), then makes ONE fused metric-engine pass
 // over the activities for every per-record aggregate of the panel (the metrics of
 // interaction_metrics.hpp, reply_metrics.hpp, timeline_metrics.hpp and health.hpp, for the
