@@ -109,16 +109,19 @@ struct numbered_rows {
 
 /// Sweeps positions [begin, end) of `seq` backwards, writing each threaded e-mail's reply and
 /// then recording it as its thread's earliest e-mail of its side. Rows at the same instant are
-/// answered before any of them is recorded, so they never reply to each other. Returns the
-/// number of e-mails given a reply.
+/// answered before any of them is recorded, so they never reply to each other.
+struct sweep_counts {
+  std::size_t threaded = 0;  // threaded e-mails swept
+  std::size_t replied = 0;   // of those, given a reply
+};
 template <class Sequence, class Offset>
-std::size_t sweep_replies(const Sequence& seq, std::size_t begin, std::size_t end, const timestamp* ts, const direction* dir,
+sweep_counts sweep_replies(const Sequence& seq, std::size_t begin, std::size_t end, const timestamp* ts, const direction* dir,
                           std::int64_t base, reply_state<Offset>* state, std::int64_t* reply_ts) noexcept {
   constexpr Offset none = reply_state<Offset>::none;
   // The states are read in thread order, i.e. at random: fetching the one needed `ahead`
   // rows from now overlaps the cache misses (measured: the sweep takes half the time).
   constexpr std::size_t ahead = 16;
-  std::size_t replied = 0;
+  std::size_t threaded = 0, replied = 0;
   std::size_t p = end;
   while (p > begin) {
     std::size_t k = p - 1;
@@ -135,6 +138,7 @@ std::size_t sweep_replies(const Sequence& seq, std::size_t begin, std::size_t en
         const bool inbound = dir[row] == direction::inbound;
         const Offset r = inbound ? x.next_out : x.next_in;
         reply_ts[row] = r == none ? no_reply : base + r;
+        ++threaded;
         replied += r != none;
         (inbound ? x.next_in : x.next_out) = offset;
       }
@@ -148,6 +152,7 @@ std::size_t sweep_replies(const Sequence& seq, std::size_t begin, std::size_t en
       const std::size_t row = seq.row(m);
       const Offset r = dir[row] == direction::inbound ? state[s].next_out : state[s].next_in;
       reply_ts[row] = r == none ? no_reply : base + r;
+      ++threaded;
       replied += r != none;
     }
     for (std::size_t m = k; m < p; ++m) {  // then record them
@@ -157,7 +162,7 @@ std::size_t sweep_replies(const Sequence& seq, std::size_t begin, std::size_t en
     }
     p = k;
   }
-  return replied;
+  return {threaded, replied};
 }
 
 /// Gives the e-mails of [begin, end) still without a reply the earliest answer in `later`
@@ -211,10 +216,10 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
     bounds[r] = b;
   }
   std::vector<std::vector<reply_state<Offset>>> state(ranges);
-  std::vector<std::size_t> replied(ranges, 0);
+  std::vector<sweep_counts> counts(ranges);
   salesmetrics::detail::run_on_threads(ranges, [&](unsigned r) {
     state[r].assign(slots, reply_state<Offset>{});
-    replied[r] = sweep_replies(seq, bounds[r], bounds[r + 1], ts, dir, base, state[r].data(), reply_ts);
+    counts[r] = sweep_replies(seq, bounds[r], bounds[r + 1], ts, dir, base, state[r].data(), reply_ts);
   });
   // state[r] becomes the earliest e-mails of ranges r.. (suffix), then every range but the
   // last looks up its unanswered e-mails in the suffix after it.
@@ -230,7 +235,11 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
     salesmetrics::detail::run_on_threads(ranges - 1, [&](unsigned r) {
       late[r] = answer_from_later(seq, bounds[r], bounds[r + 1], dir, base, state[r + 1].data(), reply_ts);
     });
-  for (unsigned r = 0; r < ranges; ++r) out.replied_emails += replied[r] + late[r];
+  out.threaded_emails = 0;
+  for (unsigned r = 0; r < ranges; ++r) {
+    out.threaded_emails += counts[r].threaded;
+    out.replied_emails += counts[r].replied + late[r];
+  }
   for (std::size_t s = 0; s < slots; ++s)
     out.threads += state[0][s].touched() || (ranges > 1 && state[1][s].touched());
 }
@@ -274,8 +283,7 @@ template <ExecutionPolicy Policy = sequential_policy>
     return norm.empty() ? static_cast<std::int64_t>(s) : s < norm.size() ? norm[s] : -1;
   };
 
-  // Pass 1: are the rows in ts order, their ts range, and over the e-mails the thread id
-  // counts and the largest id. Two simple loops the compiler can vectorise.
+  // Are the rows in ts order, and their ts range (offsets in the per-thread state).
   const bool in_order = in_time_order(a.ts);
   std::int64_t first = n > 0 ? to_unix(a.ts[0]) : 0, last = n > 0 ? to_unix(a.ts[n - 1]) : 0;
   if (!in_order)
@@ -286,24 +294,30 @@ template <ExecutionPolicy Policy = sequential_policy>
   // In ts order the rows before `from` are a prefix the sweep can skip.
   const std::size_t begin =
       in_order ? static_cast<std::size_t>(std::lower_bound(a.ts.begin(), a.ts.end(), from) - a.ts.begin()) : 0;
-  std::size_t by_id = 0, without_id = 0;
+  // The largest thread id of any row bounds the e-mails' ids (a plain max the compiler vectorises).
   dense_id max_id = -1;
-  for (std::size_t i = begin; i < n; ++i) {
-    const bool email = candidate(i);
-    const dense_id id = has_thread ? a.thread_id[i] : dense_id{-1};
-    by_id += email && id >= 0;
-    without_id += email && id < 0;
-    max_id = std::max(max_id, email ? id : dense_id{-1});
-  }
-  if (by_id == 0 && (without_id == 0 || !has_subject)) return out;
+  if (has_thread)
+    for (std::size_t i = begin; i < n; ++i) max_id = std::max(max_id, a.thread_id[i]);
   const auto id_slots = static_cast<std::size_t>(max_id) + 1;
-  const bool dense_ids = by_id == 0 || id_slots <= std::max<std::size_t>(4 * by_id, std::size_t{1} << 16);
-  if (in_order && dense_ids && (without_id == 0 || !has_subject)) {
-    out.threaded_emails = by_id;
+  // E-mails without a thread id matter only when a subject can thread them.
+  bool subject_rows = false;
+  if (has_subject)
+    for (std::size_t i = begin; i < n && !subject_rows; ++i)
+      subject_rows = candidate(i) && (!has_thread || a.thread_id[i] < 0) && subject_of(i) >= 0;
+  if (in_order && has_thread && !subject_rows && id_slots <= std::max<std::size_t>(2 * (n - begin), std::size_t{1} << 16)) {
     const detail::rows_in_order rows{a.thread_id.data(), a.type.data(), status, a.ts.data(), from};
     detail::pair_in_ranges(rows, begin, n, id_slots, policy.threads(), first, last, a, out);
     return out;
   }
+  std::size_t by_id = 0, without_id = 0;
+  for (std::size_t i = begin; i < n; ++i) {
+    const bool email = candidate(i);
+    const bool with_id = has_thread && a.thread_id[i] >= 0;
+    by_id += email && with_id;
+    without_id += email && !with_id;
+  }
+  if (by_id == 0 && (without_id == 0 || !has_subject)) return out;
+  const bool dense_ids = by_id == 0 || id_slots <= std::max<std::size_t>(4 * by_id, std::size_t{1} << 16);
 
   // General path: number the threads (dense ids keep their id), list the threaded e-mails,
   // and order them by ts when the rows are not.
