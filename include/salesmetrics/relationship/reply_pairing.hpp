@@ -119,9 +119,19 @@ sweep_counts sweep_replies(const Sequence& seq, std::size_t begin, std::size_t e
                           std::int64_t base, reply_state<Offset>* state, std::int64_t* reply_ts) noexcept {
   constexpr Offset none = reply_state<Offset>::none;
   // The states are read in thread order, i.e. at random: fetching the one needed `ahead`
-  // rows from now overlaps the cache misses (measured: the sweep takes half the time).
+  // rows from now overlaps the cache misses (measured at 10M: the sweep took 25 % less time).
   constexpr std::size_t ahead = 16;
   std::size_t threaded = 0, replied = 0;
+  auto answer = [&](std::size_t m, std::uint32_t s) {  // the reply of e-mail m, thread slot s
+    const std::size_t row = seq.row(m);
+    const Offset r = dir[row] == direction::inbound ? state[s].next_out : state[s].next_in;
+    reply_ts[row] = r == none ? no_reply : base + r;
+    ++threaded;
+    replied += r != none;
+  };
+  auto record = [&](std::size_t m, std::uint32_t s, Offset offset) {  // m becomes its side's earliest
+    (dir[seq.row(m)] == direction::inbound ? state[s].next_in : state[s].next_out) = offset;
+  };
   std::size_t p = end;
   while (p > begin) {
     std::size_t k = p - 1;
@@ -130,36 +140,19 @@ sweep_counts sweep_replies(const Sequence& seq, std::size_t begin, std::size_t e
 #endif
     const timestamp t = ts[seq.row(k)];
     const auto offset = static_cast<Offset>(to_unix(t) - base);
-    if (k == begin || ts[seq.row(k - 1)] != t) {  // a lone instant: the common case
-      const std::uint32_t s = seq.slot(k);
-      if (s != no_slot) {
-        const std::size_t row = seq.row(k);
-        reply_state<Offset>& x = state[s];
-        const bool inbound = dir[row] == direction::inbound;
-        const Offset r = inbound ? x.next_out : x.next_in;
-        reply_ts[row] = r == none ? no_reply : base + r;
-        ++threaded;
-        replied += r != none;
-        (inbound ? x.next_in : x.next_out) = offset;
+    if (k == begin || ts[seq.row(k - 1)] != t) {  // a lone instant (the common case): one slot lookup
+      if (const std::uint32_t s = seq.slot(k); s != no_slot) {
+        answer(k, s);
+        record(k, s, offset);
       }
       p = k;
       continue;
     }
     while (k > begin && ts[seq.row(k - 1)] == t) --k;
-    for (std::size_t m = k; m < p; ++m) {  // answer the instant's e-mails
-      const std::uint32_t s = seq.slot(m);
-      if (s == no_slot) continue;
-      const std::size_t row = seq.row(m);
-      const Offset r = dir[row] == direction::inbound ? state[s].next_out : state[s].next_in;
-      reply_ts[row] = r == none ? no_reply : base + r;
-      ++threaded;
-      replied += r != none;
-    }
-    for (std::size_t m = k; m < p; ++m) {  // then record them
-      const std::uint32_t s = seq.slot(m);
-      if (s == no_slot) continue;
-      (dir[seq.row(m)] == direction::inbound ? state[s].next_in : state[s].next_out) = offset;
-    }
+    for (std::size_t m = k; m < p; ++m)  // answer the instant's e-mails
+      if (const std::uint32_t s = seq.slot(m); s != no_slot) answer(m, s);
+    for (std::size_t m = k; m < p; ++m)  // then record them
+      if (const std::uint32_t s = seq.slot(m); s != no_slot) record(m, s, offset);
     p = k;
   }
   return {threaded, replied};
