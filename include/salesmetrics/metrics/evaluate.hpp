@@ -327,25 +327,35 @@ class engine {
     return std::move(parts[0]);
   }
 
-  template <class... Requested>
-  result_table<Requested...> finish(const partial& p) {
+  /// The result table of `p`. The labels are built first, per key component; then every group's
+  /// row is independent, so threads fill disjoint row ranges (except for sets whose results read
+  /// ctx.group_label, which the engine sets per group).
+  template <class... Requested, class Policy = sequential_policy>
+  result_table<Requested...> finish(const partial& p, const Policy& policy = seq) {
+    const std::size_t n = p.keys.size();
     result_table<Requested...> out;
     out.key_names = {std::string(Ks::name)...};
-    out.key_values.resize(arity);
+    out.key_values.assign(arity, std::vector<std::int64_t>(n));
     out.key_labels.resize(arity);
-    for (std::size_t k = 0; k < arity; ++k) {
-      out.key_values[k].reserve(p.keys.size());
-      out.key_labels[k].reserve(p.keys.size());
-    }
-    out.reserve(p.keys.size());
-    typename Set::group_results results{};
-    for (std::size_t g = 0; g < p.keys.size(); ++g) {
-      for (std::size_t k = 0; k < arity; ++k) out.key_values[k].push_back(p.keys[g][k] == none_key ? -1 : p.keys[g][k]);
-      label_row(out, p.keys[g], std::index_sequence_for<Ks...>{});
-      if constexpr ((all_needs & needs::group_label) != 0) ctx_.group_label = out.key_label(out.key_values[0].size() - 1);
-      compute_results(p.states[g], results, std::make_index_sequence<Set::all::size>{});
-      out.template append<typename Set::group_results, Set>(results);
-    }
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (label_component<I>(p, out.key_labels[I]), ...);
+    }(std::index_sequence_for<Ks...>{});
+    out.resize(n);
+    constexpr bool labels_in_context = (all_needs & needs::group_label) != 0;
+    constexpr std::size_t groups_per_thread = 16384;  // below this a thread costs more than it saves
+    const unsigned threads =
+        labels_in_context ? 1u : static_cast<unsigned>(std::clamp<std::size_t>(n / groups_per_thread, 1, std::max(1u, policy.threads())));
+    auto fill = [&](std::size_t begin, std::size_t end) {
+      typename Set::group_results results{};
+      for (std::size_t g = begin; g < end; ++g) {
+        for (std::size_t k = 0; k < arity; ++k) out.key_values[k][g] = p.keys[g][k] == none_key ? -1 : p.keys[g][k];
+        if constexpr (labels_in_context) ctx_.group_label = out.key_label(g);
+        compute_results(p.states[g], results, std::make_index_sequence<Set::all::size>{});
+        out.template set_row<typename Set::group_results, Set>(g, results);
+      }
+    };
+    if (threads == 1) fill(0, n);
+    else salesmetrics::detail::run_on_threads(threads, [&](unsigned t) { fill(n * t / threads, n * (t + 1) / threads); });
     return out;
   }
 
@@ -400,7 +410,7 @@ class engine {
   [[nodiscard]] std::pair<std::size_t, std::size_t> window_activity_rows() const {
     const auto& ts = data_.activities.ts;
     const bool bounded = ctx_.window.from != time_window{}.from || ctx_.window.to != time_window{}.to;
-    if (!reads_table<activities_table>() || !bounded || !in_time_order(ts)) return {0, ts.size()};
+    if (!reads_table<activities_table>() || !bounded || !rows_in_time_order(data_.activities)) return {0, ts.size()};
     return {static_cast<std::size_t>(std::lower_bound(ts.begin(), ts.end(), ctx_.window.from) - ts.begin()),
             static_cast<std::size_t>(std::lower_bound(ts.begin(), ts.end(), ctx_.window.to) - ts.begin())};
   }
@@ -652,7 +662,7 @@ class engine {
              std::is_same_v<anchor_of_t<leaf<I>>, anchor_of_t<leaf<0>>>) && ...);
   }(std::make_index_sequence<leaf_count>{});
   static constexpr unsigned block_bits =
-      std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{4} << 20) / sizeof(state_type))) - 1u, 8u, 18u);
+      std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{1} << 20) / sizeof(state_type))) - 1u, 8u, 18u);
 
   [[nodiscard]] bool partitions_fit() const noexcept {
     const std::size_t rows = leaf<0>::table::of(data_).size();
@@ -828,9 +838,38 @@ class engine {
     return k;
   }
 
-  template <class Table, std::size_t... I>
-  void label_row(Table& out, const typename partial::key_type& key, std::index_sequence<I...>) const {
-    ((out.key_labels[I].push_back(std::get<I>(bound_).label(key[I]))), ...);
+  /// Component I's labels: its distinct values, marked by code, are labelled in code order (one
+  /// ordered pass over the dictionary rather than a random read per group); rows index them.
+  /// A key space far larger than the groups is sorted by value instead of marked.
+  template <std::size_t I>
+  void label_component(const partial& p, key_label_column& labels) const {
+    const auto& b = std::get<I>(bound_);
+    const std::size_t n = p.keys.size();
+    labels.index.resize(n);
+    labels.pool.clear();
+    constexpr auto unused = std::numeric_limits<std::uint32_t>::max();
+    const std::uint64_t codes = b.cardinality();
+    bool dense = codes <= 4 * static_cast<std::uint64_t>(n) + 65536;
+    // Partials from other shards may hold values this data's key space lacks: labelled by value.
+    for (std::size_t g = 0; dense && g < n; ++g) dense = b.code_of_value(p.keys[g][I]) < codes;
+    if (dense) {
+      std::vector<std::uint32_t> slot(static_cast<std::size_t>(codes), unused);
+      for (std::size_t g = 0; g < n; ++g) slot[static_cast<std::size_t>(b.code_of_value(p.keys[g][I]))] = 0;
+      for (std::size_t c = 0; c < slot.size(); ++c) {
+        if (slot[c] == unused) continue;
+        slot[c] = static_cast<std::uint32_t>(labels.pool.size());
+        labels.pool.push_back(b.label(b.value(c)));
+      }
+      for (std::size_t g = 0; g < n; ++g) labels.index[g] = slot[static_cast<std::size_t>(b.code_of_value(p.keys[g][I]))];
+    } else {
+      std::vector<std::pair<std::int64_t, std::uint32_t>> by_value(n);
+      for (std::size_t g = 0; g < n; ++g) by_value[g] = {p.keys[g][I], static_cast<std::uint32_t>(g)};
+      std::sort(by_value.begin(), by_value.end());
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j == 0 || by_value[j].first != by_value[j - 1].first) labels.pool.push_back(b.label(by_value[j].first));
+        labels.index[by_value[j].second] = static_cast<std::uint32_t>(labels.pool.size() - 1);
+      }
+    }
   }
 
   template <std::size_t... M>
@@ -897,7 +936,7 @@ template <class... Metrics, class Key, ExecutionPolicy Policy = sequential_polic
     using composite = typename detail::as_composite<Key>::type;
     if constexpr (detail::keys_ok<set, composite>()) {
       typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
-      return e.template finish<Metrics...>(e.run(policy));
+      return e.template finish<Metrics...>(e.run(policy), policy);
     }
   }
 }
@@ -918,14 +957,15 @@ template <class... Metrics, class Key, ExecutionPolicy Policy = sequential_polic
 
 /// Turns merged partial states into the result table. `data` and `key` must describe the same key
 /// space as the partials' (the same dictionaries and calendar); `data` may hold any shard.
-template <class... Metrics, class Key, class Partial>
-[[nodiscard]] auto finish(const crm_view& data, const Key& key, const Partial& partial, const evaluate_options& opts = {}) {
+template <class... Metrics, class Key, class Partial, ExecutionPolicy Policy = sequential_policy>
+[[nodiscard]] auto finish(const crm_view& data, const Key& key, const Partial& partial, const evaluate_options& opts = {},
+                          const Policy& policy = seq) {
   if constexpr (detail::metrics_ok<Metrics...>()) {
     using set = metric_set<Metrics...>;
     using composite = typename detail::as_composite<Key>::type;
     if constexpr (detail::keys_ok<set, composite>()) {
       typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
-      return e.template finish<Metrics...>(partial);
+      return e.template finish<Metrics...>(partial, policy);
     }
   }
 }

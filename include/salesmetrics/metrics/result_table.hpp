@@ -86,6 +86,18 @@ inline std::string csv_quote(std::string_view s) {
 }
 }  // namespace detail
 
+/// The labels of one key component: each distinct label once, in key order (`pool`), and per row
+/// the index of its label. Groups that share a component value (a rep's many contacts) share its
+/// string, and the engine looks the labels up in one ordered pass over the dictionary instead of
+/// one random read per group.
+struct key_label_column {
+  std::vector<std::string> pool;
+  std::vector<std::uint32_t> index;  // [row] -> pool
+
+  [[nodiscard]] const std::string& operator[](std::size_t row) const { return pool[index[row]]; }
+  [[nodiscard]] std::size_t size() const noexcept { return index.size(); }
+};
+
 template <class... Requested>
 class result_table {
   static_assert((MetricResult<typename Requested::result_type> && ...),
@@ -98,7 +110,7 @@ class result_table {
   /// Key component names ("rep", "period", ...), raw key values (-1 = none) and labels.
   std::vector<std::string> key_names;
   std::vector<std::vector<std::int64_t>> key_values;  // [component][row]
-  std::vector<std::vector<std::string>> key_labels;   // [component][row]
+  std::vector<key_label_column> key_labels;            // [component][row] -> label
 
   [[nodiscard]] std::size_t rows() const noexcept { return std::get<0>(columns_).size(); }
 
@@ -117,11 +129,6 @@ class result_table {
     for (std::size_t r = 0; r < rows(); ++r)
       if (key_label(r) == label) return r;
     return rows();
-  }
-
-  /// Room for n rows in every column (the engine knows the group count before it fills them).
-  void reserve(std::size_t n) {
-    std::apply([n](auto&... c) { (c.reserve(n), ...); }, columns_);
   }
 
   template <class M>
@@ -181,10 +188,15 @@ class result_table {
     return j;
   }
 
-  /// Appends one group's requested results (used by the engine).
+  /// n rows in every metric column (the engine sizes the table, then fills the rows, possibly in parallel).
+  void resize(std::size_t n) {
+    std::apply([n](auto&... c) { (c.resize(n), ...); }, columns_);
+  }
+
+  /// Sets row `row` to one group's requested results (used by the engine).
   template <class Results, class Set>
-  void append(const Results& all) {
-    ((std::get<I<Requested>()>(columns_).push_back(std::get<detail::index_in<Requested, typename Set::all>::value>(all))), ...);
+  void set_row(std::size_t row, const Results& all) {
+    ((std::get<I<Requested>()>(columns_)[row] = std::get<detail::index_in<Requested, typename Set::all>::value>(all)), ...);
   }
 
  private:

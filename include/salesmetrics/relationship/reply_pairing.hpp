@@ -277,7 +277,7 @@ template <ExecutionPolicy Policy = sequential_policy>
   };
 
   // Are the rows in ts order, and their ts range (offsets in the per-thread state).
-  const bool in_order = in_time_order(a.ts);
+  const bool in_order = rows_in_time_order(a);
   std::int64_t first = n > 0 ? to_unix(a.ts[0]) : 0, last = n > 0 ? to_unix(a.ts[n - 1]) : 0;
   if (!in_order)
     for (std::size_t i = 0; i < n; ++i) {

@@ -48,7 +48,16 @@ struct activity_columns {
 };
 
 /// Non-owning columns over anyone's memory.
-struct activity_view : activity_columns<column_view> {};
+struct activity_view : activity_columns<column_view> {
+  /// The caller's promise that ts is non-decreasing, established once at ingest (SCHEMA.md: e.g.
+  /// validate() with require_sorted_activities reported no problem). Windows then go straight to
+  /// their rows and reply pairing skips its order check. false = unknown: whoever needs the order
+  /// checks it (one pass over ts). A false promise gives wrong results.
+  bool ts_sorted = false;
+};
+
+/// Whether the activities are in ts order: promised (ts_sorted) or checked now.
+[[nodiscard]] inline bool rows_in_time_order(const activity_view& a) noexcept { return a.ts_sorted || in_time_order(a.ts); }
 
 /// Owning columns, filled by loaders and the generator.
 struct activity_store : activity_columns<column_vector> {

@@ -44,7 +44,8 @@
 //   attributes      an attribute column has n values; a categorical code is -1 or a label index.
 //   activity order  the engine does NOT require activities sorted by ts, so unsorted activities
 //                   are not a problem by default; validate_options::require_sorted_activities
-//                   reports every row whose ts is earlier than the previous row's.
+//                   reports every row whose ts is earlier than the previous row's. When it
+//                   reports none, set activity_view::ts_sorted to spare later order checks.
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/core/calendar.hpp>
