@@ -49,3 +49,32 @@ TEST_CASE("win rate, deal size and cycle by rep", "[metrics]") {
   CHECK(r.column<cycle_days_mean>()[0] == 15.0);
   CHECK(r.column<open_amount>()[0] == money{50000});
 }
+
+TEST_CASE("key labels: each distinct label stored once, from a small or a huge key space", "[metrics]") {
+  // Few groups in a 100,000-contact dictionary take the sorted labelling path (the key space is far
+  // larger than the groups); the 3 reps take the marked path. Missing contacts label "(none)".
+  crm_data d;
+  auto& a = d.activities;
+  a.ts = {from_unix(10), from_unix(20), from_unix(30), from_unix(40), from_unix(50)};
+  a.type = {activity_type::email, activity_type::email, activity_type::meeting, activity_type::phone_call, activity_type::email};
+  a.direction = {direction::outbound, direction::inbound, direction::outbound, direction::inbound, direction::outbound};
+  a.rep_id = {2, 0, 2, 1, 2};
+  a.contact_id = {99'999, 7, 7, no_id, 99'999};
+  a.duration_min = {0.f, 0.f, 30.f, 4.f, 0.f};
+  d.dictionaries.reps = dictionary({"Ann", "Bob", "Cy"});
+  for (int c = 0; c < 100'000; ++c) d.dictionaries.contacts.encode("contact-" + std::to_string(c));
+  for (const bool parallel : {false, true}) {
+    const auto r = parallel ? evaluate<activity_count>(d.view(), group::by(group::rep, group::contact), {}, par(2))
+                            : evaluate<activity_count>(d.view(), group::by(group::rep, group::contact));
+    REQUIRE(r.rows() == 4);  // (Ann, 7), (Bob, none), (Cy, 7), (Cy, 99999), in key order
+    CHECK(r.key_label(0) == "Ann / contact-7");
+    CHECK(r.key_label(1) == "Bob / (none)");
+    CHECK(r.key_label(2) == "Cy / contact-7");
+    CHECK(r.key_label(3) == "Cy / contact-99999");
+    CHECK(r.key_values[1][1] == -1);
+    CHECK(r.column<activity_count>()[3] == 2);
+    CHECK(r.key_labels[0].pool.size() == 3);
+    CHECK(r.key_labels[1].pool.size() == 3);  // contact-7 once for two groups
+    CHECK(r.key_labels[1].size() == 4);
+  }
+}
