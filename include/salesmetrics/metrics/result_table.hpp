@@ -190,7 +190,8 @@ class result_table {
 
   /// n rows in every metric column (the engine sizes the table, then fills the rows, possibly in parallel).
   void resize(std::size_t n) {
-    std::apply([n](auto&... c) { (c.resize(n), ...); }, columns_);
+    // assign, not resize: g++ 12 -O3 warns falsely (stringop-overflow) on resize of an empty vector.
+    std::apply([n](auto&... c) { (c.assign(n, typename std::decay_t<decltype(c)>::value_type{}), ...); }, columns_);
   }
 
   /// Sets row `row` to one group's requested results (used by the engine).
