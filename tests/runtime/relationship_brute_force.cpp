@@ -303,9 +303,9 @@ TEST_CASE("reply pairing of rows already in ts order, with dense, sparse and mis
       }
       crm_view view = v.view();
       const auto want = reltest::brute_replies(view);
-      for (int check = 0; check < 4; ++check) {
-        const unsigned threads = check == 3 ? 2u : static_cast<unsigned>(check) + 1;
-        view.activities.ts_sorted = check == 3;  // the order promised at ingest instead of checked
+      // 1-3 threads with the order checked, and 2 with it promised (as after validation at ingest).
+      for (const auto& [threads, promised] : {std::pair{1u, false}, {2u, false}, {3u, false}, {2u, true}}) {
+        view.activities.ts_sorted = promised;
         for (const timestamp from : {no_time, view.activities.ts[view.activities.size() / 2]}) {
           INFO("seed " << seed << " variant " << variant << " threads " << threads << " ts_sorted " << view.activities.ts_sorted
                        << " from " << to_unix(from));

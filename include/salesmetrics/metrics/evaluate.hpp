@@ -849,26 +849,31 @@ class engine {
     labels.pool.clear();
     constexpr auto unused = std::numeric_limits<std::uint32_t>::max();
     const std::uint64_t codes = b.cardinality();
-    bool dense = codes <= 4 * static_cast<std::uint64_t>(n) + 65536;
-    // Partials from other shards may hold values this data's key space lacks: labelled by value.
-    for (std::size_t g = 0; dense && g < n; ++g) dense = b.code_of_value(p.keys[g][I]) < codes;
-    if (dense) {
+    if (codes <= 4 * static_cast<std::uint64_t>(n) + 65536) {
       std::vector<std::uint32_t> slot(static_cast<std::size_t>(codes), unused);
-      for (std::size_t g = 0; g < n; ++g) slot[static_cast<std::size_t>(b.code_of_value(p.keys[g][I]))] = 0;
-      for (std::size_t c = 0; c < slot.size(); ++c) {
-        if (slot[c] == unused) continue;
-        slot[c] = static_cast<std::uint32_t>(labels.pool.size());
-        labels.pool.push_back(b.label(b.value(c)));
+      bool fits = true;  // partials from other shards may hold values this data's key space lacks
+      for (std::size_t g = 0; fits && g < n; ++g) {
+        const std::uint64_t c = b.code_of_value(p.keys[g][I]);
+        fits = c < codes;
+        if (fits) slot[static_cast<std::size_t>(c)] = 0;
       }
-      for (std::size_t g = 0; g < n; ++g) labels.index[g] = slot[static_cast<std::size_t>(b.code_of_value(p.keys[g][I]))];
-    } else {
-      std::vector<std::pair<std::int64_t, std::uint32_t>> by_value(n);
-      for (std::size_t g = 0; g < n; ++g) by_value[g] = {p.keys[g][I], static_cast<std::uint32_t>(g)};
-      std::sort(by_value.begin(), by_value.end());
-      for (std::size_t j = 0; j < n; ++j) {
-        if (j == 0 || by_value[j].first != by_value[j - 1].first) labels.pool.push_back(b.label(by_value[j].first));
-        labels.index[by_value[j].second] = static_cast<std::uint32_t>(labels.pool.size() - 1);
+      if (fits) {
+        for (std::size_t c = 0; c < slot.size(); ++c) {
+          if (slot[c] == unused) continue;
+          slot[c] = static_cast<std::uint32_t>(labels.pool.size());
+          labels.pool.push_back(b.label(b.value(c)));
+        }
+        for (std::size_t g = 0; g < n; ++g) labels.index[g] = slot[static_cast<std::size_t>(b.code_of_value(p.keys[g][I]))];
+        return;
       }
+    }
+    // Sorted by value (labelled by value, so values outside the key space are labelled too).
+    std::vector<std::pair<std::int64_t, std::uint32_t>> by_value(n);
+    for (std::size_t g = 0; g < n; ++g) by_value[g] = {p.keys[g][I], static_cast<std::uint32_t>(g)};
+    std::sort(by_value.begin(), by_value.end());
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == 0 || by_value[j].first != by_value[j - 1].first) labels.pool.push_back(b.label(by_value[j].first));
+      labels.index[by_value[j].second] = static_cast<std::uint32_t>(labels.pool.size() - 1);
     }
   }
 
