@@ -1,6 +1,7 @@
 // Tests of funnel/transition_counts.hpp: a hand-computed history, a brute-force recount on random
 // histories (several seeds), grouped fits against filtered fits, input errors, and the snapshot
 // fit (hand example and agreement with the equivalent synthetic history).
+#include <salesmetrics/funnel/funnel_view.hpp>
 #include <salesmetrics/funnel/transition_counts.hpp>
 
 #include "funnel_test_support.hpp"
@@ -23,7 +24,7 @@ constexpr std::int64_t day = 86400;
 
 struct brute_fit {
   std::map<std::pair<int, int>, std::int64_t> counts;
-  std::vector<std::int64_t> starts, censored;
+  std::vector<std::int64_t> starts, censored, entered;
   std::vector<std::vector<std::int64_t>> samples;
   std::int64_t rows = 0, opportunities = 0, creations = 0, transitions = 0, skips = 0, backward = 0, self = 0, reopened = 0;
 };
@@ -44,6 +45,7 @@ brute_fit brute(const funnel_test::history_store& h, const fn::stage_layout& L, 
   brute_fit b;
   b.starts.assign(S, 0);
   b.censored.assign(S, 0);
+  b.entered.assign(S, 0);
   b.samples.assign(S, {});
   std::map<int, std::vector<std::size_t>> by_opp;
   for (std::size_t i = 0; i < h.opportunity_id.size(); ++i) by_opp[h.opportunity_id[i]].push_back(i);
@@ -74,6 +76,10 @@ brute_fit brute(const funnel_test::history_store& h, const fn::stage_layout& L, 
     }
     const int last = h.to_stage[rows.back()];
     if (!L.is_absorbing(last)) ++b.censored[static_cast<std::size_t>(last)];
+    std::vector<bool> in(S, false);
+    if (h.from_stage[rows.front()] >= 0) in[static_cast<std::size_t>(h.from_stage[rows.front()])] = true;
+    for (std::size_t r : rows) in[static_cast<std::size_t>(h.to_stage[r])] = true;
+    for (std::size_t k = 0; k < S; ++k) b.entered[k] += in[k];
   }
   return b;
 }
@@ -96,6 +102,7 @@ void compare(const fn::transition_fit& f, const brute_fit& b, const fn::stage_la
   for (int k = 0; k < S; ++k) {
     CHECK(f.starts(k) == b.starts[static_cast<std::size_t>(k)]);
     CHECK(f.censored(k) == b.censored[static_cast<std::size_t>(k)]);
+    CHECK(f.entered(k) == b.entered[static_cast<std::size_t>(k)]);
     const auto& smp = b.samples[static_cast<std::size_t>(k)];
     CHECK(f.dwell_count(k) == static_cast<std::int64_t>(smp.size()));
     if (smp.empty()) {
@@ -201,18 +208,62 @@ TEST_CASE("a stage never left gets the 'stays' row; empty history gives zeros an
 }
 
 TEST_CASE("transition counts agree with a brute-force recount on random histories", "[funnel][transitions]") {
+  // numbered(15): 17 stages, more than the per-id visited sets hold, so the fit keeps one
+  // record per opportunity instead.
   const std::vector<fn::stage_layout> layouts{fn::stage_layout::numbered(5), fn::stage_layout({"a", "won", "b", "c", "lost", "d"}, 1, 4),
-                                              fn::stage_layout::numbered(1)};
+                                              fn::stage_layout::numbered(1), fn::stage_layout::numbered(15)};
   for (std::size_t li = 0; li < layouts.size(); ++li)
     for (std::uint64_t seed : {1u, 2u, 3u, 4u}) {
       const fn::stage_layout& L = layouts[li];
       const auto h = funnel_test::random_history(L, seed * 31 + li, {800, 1, 0.85, 0.1, 0.08, true});
       INFO("layout " << li << " seed " << seed);
-      compare(fn::fit_transitions(h.view(), L), brute(h, L), L, true);
+      const fn::transition_fit fit = fn::fit_transitions(h.view(), L);
+      compare(fit, brute(h, L), L, true);
       fn::transition_options no_median;
       no_median.median = false;
       compare(fn::fit_transitions(h.view(), L, no_median), brute(h, L), L, false);
+      // entered is the funnel's per-stage count of count_funnel, from the fit's own pass
+      const fn::funnel_counts funnel = fn::count_funnel(h.view(), L);
+      for (std::size_t k = 0; k < L.size(); ++k) CHECK(fit.entered(static_cast<Eigen::Index>(k)) == funnel.entered[k]);
     }
+}
+
+TEST_CASE("sparse opportunity ids give the same fit as dense ones", "[funnel][transitions]") {
+  // Ids far apart leave the per-id visited sets for the per-opportunity records: same results.
+  const fn::stage_layout L = fn::stage_layout::numbered(4);
+  for (std::uint64_t seed : {11u, 12u}) {
+    const auto h = funnel_test::random_history(L, seed, {700, 3, 0.8, 0.1, 0.08, true});
+    auto sparse = h;
+    for (auto& id : sparse.opportunity_id) id *= 5000;
+    std::vector<salesmetrics::dense_id> sparse_groups(h.group_of.size() * 5000, salesmetrics::no_id);
+    for (std::size_t id = 0; id < h.group_of.size(); ++id) sparse_groups[id * 5000] = h.group_of[id];
+    INFO("seed " << seed);
+    compare(fn::fit_transitions(sparse.view(), L), brute(h, L), L, true);
+    const auto fits = fn::fit_transitions_by_group(sparse.view(), L, sparse_groups, 3);
+    for (std::size_t g = 0; g < 3; ++g) compare(fits[g], brute(h, L, static_cast<int>(g)), L, true);
+  }
+}
+
+TEST_CASE("counts-only fits read no ts: the same counts, no dwell", "[funnel][transitions]") {
+  const fn::stage_layout L = fn::stage_layout::numbered(5);
+  auto h = funnel_test::random_history(L, 21, {900, 4, 0.85, 0.1, 0.08, true});
+  fn::transition_options counts_only;
+  counts_only.dwell = false;
+  const fn::transition_fit full = fn::fit_transitions(h.view(), L), counts = fn::fit_transitions(h.view(), L, counts_only);
+  CHECK(counts.counts == full.counts);
+  CHECK(counts.starts == full.starts);
+  CHECK(counts.censored == full.censored);
+  CHECK(counts.entered == full.entered);
+  CHECK(counts.dwell_count == full.dwell_count);
+  CHECK(counts.opportunities == full.opportunities);
+  for (Eigen::Index k = 0; k < counts.dwell_mean_days.size(); ++k) {
+    CHECK(std::isnan(counts.dwell_mean_days(k)));
+    CHECK(std::isnan(counts.dwell_median_days(k)));
+  }
+  // ts is not read: a history whose ts go backwards still fits (and is rejected with dwell).
+  std::reverse(h.ts.begin(), h.ts.end());
+  CHECK(fn::fit_transitions(h.view(), L, counts_only).counts == full.counts);
+  CHECK_THROWS_WITH(fn::fit_transitions(h.view(), L), Catch::Contains("ts goes backwards"));
 }
 
 TEST_CASE("grouped fits equal the brute force of each group's opportunities, in one pass", "[funnel][transitions]") {

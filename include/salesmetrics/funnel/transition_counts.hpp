@@ -9,6 +9,9 @@
 //   starts(k)      opportunities whose history starts in stage k: the to_stage of the creation
 //                  row, or, when the first row of an opportunity is not a creation row, its
 //                  from_stage (the earlier history was cut off).
+//   entered(k)     opportunities that were in stage k at some point: k is the to_stage of one of
+//                  their rows or the from_stage of their first row (the funnel's "reached",
+//                  as funnel::count_funnel counts it, from the same pass).
 //   probabilities  P(f, t) = counts(f, t) / exits(f) for a transient f with exits(f) > 0.
 //                  A transient stage with no exits (never observed to be left) gets P(f, f) = 1:
 //                  "never left" is the only row-stochastic reading of the data; the absorbing
@@ -76,10 +79,15 @@ using count_matrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>
 using count_vector = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
 
 struct transition_options {
+  /// Dwell times need the ts column; false fits the counts only (the pass does not read ts, so
+  /// it neither checks it: dwell_mean_days and dwell_median_days are NaN, dwell_count still
+  /// counts the steps that would give a sample). About a third faster (bench/funnel_bench.cpp).
+  bool dwell = true;
   /// Exact median dwell keeps every dwell sample (8 bytes per row) and, for up to 256
   /// group x stage cells, a bucket histogram filled in the same pass, then selects within the
   /// middle buckets (more cells: a counting sort and a selection per cell). It roughly doubles
   /// the time of the fit (see bench/funnel_bench.cpp); false leaves dwell_median_days NaN.
+  /// Needs dwell.
   bool median = true;
 };
 
@@ -96,6 +104,7 @@ struct basic_transition_fit {
   Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> probabilities;
   count_vector dwell_count;
   count_vector censored;
+  count_vector entered;  // opportunities that were in the stage at some point (see the header comment)
   Eigen::Matrix<Scalar, Eigen::Dynamic, 1> dwell_mean_days;
   Eigen::Matrix<Scalar, Eigen::Dynamic, 1> dwell_median_days;
   std::int64_t rows = 0;           // rows read (of the opportunities in this fit)
@@ -236,87 +245,190 @@ inline void sorted_medians(const std::uint64_t* smp, std::size_t ns, const std::
   }
 }
 
-/// Per-group accumulators, contiguous per group: counts (S x S, column-major), creation starts,
-/// cut starts (first row not a creation row), dwell seconds sum, censored (S each), opportunities.
+/// Per-group accumulators, contiguous per group: the row counts by (from_stage + 1, to_stage)
+/// ((S + 1) x S, row-major: row 0 counts the creation rows), the dwell seconds summed by
+/// from_stage, and the cut starts (first rows that are no creation row) by from_stage. The
+/// opportunities, the censored stays and the dwell sample counts follow from these (see
+/// transition_pass); only the stages each opportunity visited need a record per opportunity.
 struct pass_layout {
-  std::size_t S, SS;
-  [[nodiscard]] std::size_t stride() const noexcept { return SS + 4 * S + 1; }
-  [[nodiscard]] std::size_t creation() const noexcept { return SS; }
-  [[nodiscard]] std::size_t cut() const noexcept { return SS + S; }
-  [[nodiscard]] std::size_t dwell() const noexcept { return SS + 2 * S; }
-  [[nodiscard]] std::size_t censored() const noexcept { return SS + 3 * S; }
-  [[nodiscard]] std::size_t opps() const noexcept { return SS + 4 * S; }
+  std::size_t S;
+  [[nodiscard]] std::size_t stride() const noexcept { return (S + 1) * S + 2 * S; }
+  [[nodiscard]] std::size_t creation() const noexcept { return 0; }
+  [[nodiscard]] std::size_t transitions() const noexcept { return S; }  // (f, t) at S + f * S + t
+  [[nodiscard]] std::size_t dwell() const noexcept { return (S + 1) * S; }
+  [[nodiscard]] std::size_t cut() const noexcept { return (S + 2) * S; }
 };
 
-/// The one pass over the rows. Checks are folded into two rarely-taken branches; the reason is
-/// found by diagnose_row. Everything derivable from the counts (rows, transitions, move kinds,
-/// dwell sample counts) is derived after the pass instead of being counted per row.
-template <bool Grouped, bool Median, bool Histogram>
+/// The stages each opportunity was in: a bit set per opportunity id (ids up to a few times the
+/// row count, at most 16 stages), else one record per opportunity in row order.
+inline constexpr std::size_t visited_set_stages = 16;
+using visited_set = std::uint16_t;
+struct visit_record {
+  std::uint64_t stages;
+  std::size_t block;
+};
+struct visit_output {
+  visited_set* by_id = nullptr;     // by opportunity id (ids 0..ids-1), when the ids are dense
+  std::size_t ids = 0;
+  visit_record* in_order = nullptr;  // otherwise: one per opportunity
+  std::size_t opportunities = 0;     // records written to in_order
+};
+
+/// Whether some row breaks a rule of the pass (the input checks of the header comment): every
+/// rule compares a row with the one before it, so one pass without branches (vectorised by the
+/// compiler) answers for all rows; only then does diagnose_row's pass look for the row.
+/// check_ts: ts present and non-decreasing within an opportunity; max_dwell: the largest
+/// step between consecutive rows of an opportunity (seconds).
+/// `cuts` is set to the number of histories that start with a row that is no creation row (cut
+/// off before the creation row: rare, so the main pass leaves them to count_cut_starts).
+[[nodiscard]] inline bool history_breaks_rules(const history_columns& h, std::size_t S, bool check_ts, std::uint64_t max_dwell,
+                                               std::size_t& cuts) noexcept {
+  const std::size_t n = h.size();
+  cuts = 0;
+  if (n == 0) return false;
+  const dense_id* const opp = h.opportunity_id.data();
+  const std::int8_t* const from = h.from_stage.data();
+  const std::int8_t* const to = h.to_stage.data();
+  const auto stages = static_cast<unsigned>(S);
+  // Row 0 starts an opportunity: its id must be valid; the non-decreasing ids then keep all valid.
+  unsigned bad = (opp[0] < 0) | (static_cast<unsigned>(static_cast<std::uint8_t>(to[0])) >= stages) |
+                 (static_cast<unsigned>(from[0] + 1) > stages);
+  std::size_t cut = from[0] >= 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    const unsigned same = opp[i] == opp[i - 1];
+    bad |= (opp[i] < opp[i - 1]) | (static_cast<unsigned>(static_cast<std::uint8_t>(to[i])) >= stages) |
+           (static_cast<unsigned>(from[i] + 1) > stages) | (same & (from[i] != to[i - 1]));
+    cut += (!same) & (from[i] >= 0);
+  }
+  cuts = cut;
+  if (check_ts) {
+    const timestamp* const ts = h.ts.data();
+    bad |= ts[0] == no_time;
+    for (std::size_t i = 1; i < n; ++i) {
+      const unsigned same = opp[i] == opp[i - 1];
+      const std::uint64_t step = static_cast<std::uint64_t>(to_unix(ts[i])) - static_cast<std::uint64_t>(to_unix(ts[i - 1]));
+      bad |= (ts[i] == no_time) | (same & ((ts[i] < ts[i - 1]) | (step > max_dwell)));
+    }
+  }
+  return bad != 0;
+}
+
+/// The first row that breaks a rule, named with its reason (diagnose_row); called when
+/// history_breaks_rules said there is one.
+[[noreturn]] inline void report_broken_rule(const history_columns& h, std::size_t S, bool check_ts, std::uint64_t max_dwell, const char* who) {
+  const std::size_t n = h.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const dense_id o = h.opportunity_id[i];
+    const int f = h.from_stage[i], t = h.to_stage[i];
+    bool broken = static_cast<unsigned>(t) >= S || static_cast<unsigned>(f + 1) > S || o < 0;
+    if (i > 0) {
+      const bool same = o == h.opportunity_id[i - 1];
+      broken = broken || o < h.opportunity_id[i - 1] || (same && f != h.to_stage[i - 1]);
+      if (check_ts)
+        broken = broken || (same && (h.ts[i] < h.ts[i - 1] ||
+                                     static_cast<std::uint64_t>(to_unix(h.ts[i])) - static_cast<std::uint64_t>(to_unix(h.ts[i - 1])) > max_dwell));
+    }
+    if (check_ts) broken = broken || h.ts[i] == no_time;
+    if (broken) diagnose_row(h, i, static_cast<int>(S), who);
+  }
+  bad_row(who, n, "invalid history");  // not reached: history_breaks_rules found a broken row
+}
+
+/// Adds the cut starts (first rows that are no creation row) to their opportunities' blocks.
+inline void count_cut_starts(const history_columns& h, std::span<const dense_id> group_of, std::size_t G, bool grouped,
+                             std::int64_t* acc, std::size_t stride, std::size_t cut_offset) {
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const dense_id o = h.opportunity_id[i];
+    if (h.from_stage[i] < 0 || (i > 0 && o == h.opportunity_id[i - 1])) continue;
+    const dense_id g = grouped ? group_of[static_cast<std::size_t>(o)] : 0;  // the pass checked group_of
+    const std::size_t block = g < 0 ? G : static_cast<std::size_t>(g);
+    ++acc[block * stride + cut_offset + static_cast<std::size_t>(h.from_stage[i])];
+  }
+}
+
+/// How much of the dwell the pass computes.
+enum class dwell_pass { none, sums, samples, histogram };
+
+/// The one pass over the rows (checked beforehand). A row's counts go to cells computed from
+/// it, not chosen by a branch: "is this row the first of its opportunity" is a coin flip a
+/// branch mispredicts on a third of the rows, and state carried from row to row (the current
+/// opportunity's stages) makes every row wait for the previous one. Per row: one count, one
+/// dwell sum (0 for a first row) and, with dense ids, one bit set or-ed into the opportunity's
+/// entry. The group checks sit behind a rarely-taken branch; the rare cut starts are counted
+/// apart (count_cut_starts). acc holds G + 1 blocks: block G takes the opportunities in no
+/// group and is discarded.
+template <bool Grouped, dwell_pass Dwell, bool DenseIds>
 void pass_rows(const history_columns& h, const stage_layout& L, std::span<const dense_id> group_of, std::size_t G, std::int64_t* acc,
-               std::uint64_t* samples, std::uint32_t* hist, std::size_t& ns, const char* who) {
+               visit_output& visits, std::uint64_t* samples, std::uint32_t* hist, std::size_t& ns, const char* who) {
   const std::size_t n = h.size();
   const std::size_t S = L.size();
-  const pass_layout P{S, S * S};
+  const pass_layout P{S};
   const std::size_t stride = P.stride();
-  std::uint64_t transient = 0;
-  for (int k : L.transient_stages()) transient |= std::uint64_t{1} << k;
-  const dense_id* opp = h.opportunity_id.data();
-  const timestamp* tsv = h.ts.data();
-  const std::int8_t* from = h.from_stage.data();
-  const std::int8_t* to = h.to_stage.data();
+  const dense_id* const opp = h.opportunity_id.data();
+  const timestamp* const tsv = h.ts.data();
+  const std::int8_t* const from = h.from_stage.data();
+  const std::int8_t* const to = h.to_stage.data();
+  const dense_id* const group = group_of.data();
+  const std::size_t groups_known = group_of.size();
+  visited_set* const seen = visits.by_id;
+  visit_record* const records = visits.in_order;
   dense_id prev_opp = -1;
   std::int64_t prev_ts = 0;
-  int prev_to = -2;  // no stage: the first row can never pass as a continuation
-  std::int64_t* blk = nullptr;  // accumulators of the current opportunity's group; null = skipped
-  std::size_t cell = 0;         // (group, stage) cell base for the median samples
+  visit_record current{0, Grouped ? G : 0};  // (not DenseIds) the opportunity being read
+  std::size_t k = 0;                          // (not DenseIds) its index in records
+  std::size_t samples_taken = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const dense_id o = opp[i];
     const int f = from[i];
-    const int t = to[i];
-    const std::int64_t ts = to_unix(tsv[i]);
-    if ((static_cast<unsigned>(t) >= S) | (static_cast<unsigned>(f + 1) > S)) [[unlikely]]
-      diagnose_row(h, i, static_cast<int>(S), who);
-    if (o != prev_opp || i == 0) {
-      if ((o < prev_opp) | (o < 0) | (ts == to_unix(no_time))) [[unlikely]]
-        diagnose_row(h, i, static_cast<int>(S), who);
-      if (blk != nullptr && ((transient >> prev_to) & 1)) ++blk[P.censored() + static_cast<std::size_t>(prev_to)];
-      if constexpr (Grouped) {
-        if (static_cast<std::size_t>(o) >= group_of.size()) [[unlikely]]
-          bad_row(who, i, std::string("opportunity_id ") + std::to_string(o) + " has no entry in group_of (size " + std::to_string(group_of.size()) + ")");
-        const dense_id g = group_of[static_cast<std::size_t>(o)];
-        if (g >= 0 && static_cast<std::size_t>(g) >= G) [[unlikely]]
-          bad_row(who, i, std::string("group ") + std::to_string(g) + " of opportunity " + std::to_string(o) + " is not below group_count " + std::to_string(G));
-        blk = g < 0 ? nullptr : acc + static_cast<std::size_t>(g) * stride;
-        cell = g < 0 ? 0 : static_cast<std::size_t>(g) * S;
-      } else {
-        blk = acc;
+    const auto fs = static_cast<std::size_t>(f >= 0 ? f : 0);  // a cell index even for creation rows
+    const auto tz = static_cast<std::size_t>(to[i]);
+    const bool first = (i == 0) | (o != prev_opp);
+    std::size_t block = 0;
+    if constexpr (Grouped) {
+      const dense_id g = static_cast<std::size_t>(o) < groups_known ? group[o] : no_id;
+      if (first && (static_cast<std::size_t>(o) >= groups_known || (g >= 0 && static_cast<std::size_t>(g) >= G))) [[unlikely]] {
+        if (static_cast<std::size_t>(o) >= groups_known)
+          bad_row(who, i, std::string("opportunity_id ") + std::to_string(o) + " has no entry in group_of (size " + std::to_string(groups_known) + ")");
+        bad_row(who, i, std::string("group ") + std::to_string(g) + " of opportunity " + std::to_string(o) + " is not below group_count " + std::to_string(G));
       }
-      prev_opp = o;
-      if (blk != nullptr) {
-        ++blk[P.opps()];
-        if (f < 0) {
-          ++blk[P.creation() + static_cast<std::size_t>(t)];
-        } else {
-          ++blk[P.cut() + static_cast<std::size_t>(f)];
-          ++blk[static_cast<std::size_t>(t) * S + static_cast<std::size_t>(f)];
-        }
-      }
-    } else {
-      // Unsigned difference: defined even for absurd timestamps; the checks below reject them.
-      const std::uint64_t d = static_cast<std::uint64_t>(ts) - static_cast<std::uint64_t>(prev_ts);
-      if ((ts < prev_ts) | (f != prev_to) | (Median && d > sample_mask)) [[unlikely]]
-        diagnose_row(h, i, static_cast<int>(S), who);
-      if (!Grouped || blk != nullptr) {
-        ++blk[static_cast<std::size_t>(t) * S + static_cast<std::size_t>(f)];
-        blk[P.dwell() + static_cast<std::size_t>(f)] += static_cast<std::int64_t>(d);
-        if constexpr (Median) samples[ns++] = (static_cast<std::uint64_t>(cell + static_cast<std::size_t>(f)) << sample_shift) | d;
-        if constexpr (Histogram) ++hist[(cell + static_cast<std::size_t>(f)) * dwell_buckets + dwell_bucket(d)];
-      }
+      block = g < 0 ? G : static_cast<std::size_t>(g);
     }
-    prev_ts = ts;
-    prev_to = t;
+    // The stages the row shows the opportunity in: its to_stage, and its from_stage (new only on
+    // the first row: later from_stages are earlier rows' to_stages).
+    const std::uint64_t stages = std::uint64_t{1} << tz | (f >= 0 ? std::uint64_t{1} << fs : 0);
+    if constexpr (DenseIds) {
+      seen[o] |= static_cast<visited_set>(stages);
+    } else {
+      // The opportunity that just ended is stored at k, which moves on only then: on the other
+      // rows the store is overwritten later.
+      records[k] = current;
+      k += first & (i > 0);
+      current.stages = (first ? 0 : current.stages) | stages;
+      current.block = block;
+    }
+    std::int64_t* const blk = acc + block * stride;
+    ++blk[static_cast<std::size_t>(f + 1) * S + tz];  // a transition (f, t), or a creation in t
+    if constexpr (Dwell != dwell_pass::none) {
+      const std::int64_t ts = to_unix(tsv[i]);
+      // a continuation: the time spent in f (checked: non-negative, at most sample_mask)
+      const std::uint64_t dwell = first ? 0 : static_cast<std::uint64_t>(ts - prev_ts);
+      blk[P.dwell() + fs] += static_cast<std::int64_t>(dwell);
+      if constexpr (Dwell == dwell_pass::samples || Dwell == dwell_pass::histogram) {
+        const bool sample = !first & (block != G || !Grouped);
+        const std::size_t cell = block * S + fs;
+        samples[samples_taken] = (static_cast<std::uint64_t>(sample ? cell : 0) << sample_shift) | dwell;
+        samples_taken += sample;
+        if constexpr (Dwell == dwell_pass::histogram) hist[(sample ? cell : 0) * dwell_buckets + dwell_bucket(dwell)] += sample;
+      }
+      prev_ts = ts;
+    }
+    prev_opp = o;
   }
-  if (blk != nullptr && n > 0 && ((transient >> prev_to) & 1)) ++blk[P.censored() + static_cast<std::size_t>(prev_to)];
+  if constexpr (!DenseIds) {
+    if (n > 0) records[k++] = current;  // the last opportunity
+    visits.opportunities = k;
+  }
+  ns = samples_taken;
 }
 
 /// The pass and the derived quantities. G = 1 and grouped = false: ungrouped.
@@ -326,53 +438,99 @@ std::vector<basic_transition_fit<Scalar>> transition_pass(const history_columns&
   h.check_lengths(who);
   const std::size_t n = h.size();
   const std::size_t S = L.size();
-  const pass_layout P{S, S * S};
-  if (opt.median && G * S >= (std::size_t{1} << (64 - sample_shift)))
+  const pass_layout P{S};
+  const bool median = opt.median && opt.dwell;
+  if (median && G * S >= (std::size_t{1} << (64 - sample_shift)))
     throw std::invalid_argument(std::string(who) + ": median dwell supports up to 2^25 group x stage cells; set transition_options::median = false");
-  std::vector<std::int64_t> acc(G * P.stride(), 0);
-  // Uninitialised buffer (make_unique_for_overwrite, not vector(n)): zero-filling it would be a full extra pass.
+  std::vector<std::int64_t> acc((G + 1) * P.stride(), 0);  // block G: opportunities in no group
+  // The stages each opportunity visited: by id when the ids are dense enough (the rows are
+  // sorted by id, so the last row has the largest valid id), else a record per opportunity.
+  const std::size_t ids = n == 0 || h.opportunity_id[n - 1] < 0 ? 0 : static_cast<std::size_t>(h.opportunity_id[n - 1]) + 1;
+  const bool dense_ids = n > 0 && S <= visited_set_stages && ids <= 4 * n + 65536;
+  std::vector<visited_set> seen(dense_ids ? ids : 0, 0);
+  // Uninitialised (make_unique_for_overwrite, not vector(n)): zero-filling would be an extra pass.
+  std::unique_ptr<visit_record[]> records;
+  if (!dense_ids) records = std::make_unique_for_overwrite<visit_record[]>(std::max<std::size_t>(n, 1));
+  visit_output visits{seen.data(), seen.size(), records.get(), 0};
   std::unique_ptr<std::uint64_t[]> samples;
-  if (opt.median) samples = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+  if (median) samples = std::make_unique_for_overwrite<std::uint64_t[]>(n);
   std::size_t ns = 0;
   // Few cells: a bucket histogram of the samples, filled during the pass (bucketed_medians);
   // many cells (per-group fits): sort-based selection afterwards (sorted_medians).
-  const bool bucketed = opt.median && G * S <= bucketed_cells_limit;
+  const bool bucketed = median && G * S <= bucketed_cells_limit;
   if (bucketed && n >= (std::size_t{1} << 32))
     throw std::invalid_argument(std::string(who) + ": median dwell supports up to 2^32 rows per call; set transition_options::median = false");
   std::vector<std::uint32_t> hist(bucketed ? G * S * dwell_buckets : 0, 0);
   std::uint64_t* sp = samples.get();
   std::uint32_t* hp = hist.data();
-  if (grouped) {
-    if (bucketed) pass_rows<true, true, true>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
-    else if (opt.median) pass_rows<true, true, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
-    else pass_rows<true, false, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
-  } else {
-    if (bucketed) pass_rows<false, true, true>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
-    else if (opt.median) pass_rows<false, true, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
-    else pass_rows<false, false, false>(h, L, group_of, G, acc.data(), sp, hp, ns, who);
-  }
+  const std::uint64_t max_dwell = median ? sample_mask : std::numeric_limits<std::uint64_t>::max();
+  std::size_t cuts = 0;
+  if (history_breaks_rules(h, S, opt.dwell, max_dwell, cuts)) [[unlikely]]
+    report_broken_rule(h, S, opt.dwell, max_dwell, who);
+  auto pass = [&]<bool Grouped, bool DenseIds>() {
+    if (bucketed) pass_rows<Grouped, dwell_pass::histogram, DenseIds>(h, L, group_of, G, acc.data(), visits, sp, hp, ns, who);
+    else if (median) pass_rows<Grouped, dwell_pass::samples, DenseIds>(h, L, group_of, G, acc.data(), visits, sp, hp, ns, who);
+    else if (opt.dwell) pass_rows<Grouped, dwell_pass::sums, DenseIds>(h, L, group_of, G, acc.data(), visits, sp, hp, ns, who);
+    else pass_rows<Grouped, dwell_pass::none, DenseIds>(h, L, group_of, G, acc.data(), visits, sp, hp, ns, who);
+  };
+  if (grouped) dense_ids ? pass.template operator()<true, true>() : pass.template operator()<true, false>();
+  else dense_ids ? pass.template operator()<false, true>() : pass.template operator()<false, false>();
+  if (cuts > 0) count_cut_starts(h, group_of, G, grouped, acc.data(), P.stride(), P.cut());
 
-  const std::vector<std::uint8_t> kinds = move_table(L);
   std::vector<basic_transition_fit<Scalar>> out(G);
   const auto Si = static_cast<Eigen::Index>(S);
+  for (auto& r : out) {
+    r.entered = count_vector::Zero(Si);
+    r.opportunities = 0;
+  }
+  auto count_visits = [&](std::size_t block, std::uint64_t stages) {
+    if (block >= G) return;  // in no group
+    basic_transition_fit<Scalar>& r = out[block];
+    ++r.opportunities;
+    for (std::uint64_t m = stages; m != 0; m &= m - 1) ++r.entered(std::countr_zero(m));
+  };
+  if (dense_ids && !grouped) {  // one vectorised count per stage over the ids
+    basic_transition_fit<Scalar>& r = out[0];
+    std::int64_t present = 0;
+    for (const visited_set v : seen) present += v != 0;
+    r.opportunities = present;
+    for (std::size_t k = 0; k < S; ++k) {
+      std::int64_t c = 0;
+      for (const visited_set v : seen) c += (v >> k) & 1;
+      r.entered(static_cast<Eigen::Index>(k)) = c;
+    }
+  } else if (dense_ids) {
+    for (std::size_t id = 0; id < seen.size(); ++id)
+      if (seen[id] != 0) count_visits(group_of[id] < 0 ? G : static_cast<std::size_t>(group_of[id]), seen[id]);
+  } else {
+    for (std::size_t j = 0; j < visits.opportunities; ++j) count_visits(records[j].block, records[j].stages);
+  }
+  const std::vector<std::uint8_t> kinds = move_table(L);
   std::vector<std::int64_t> dn(G * S, 0);
+  using row_major = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   for (std::size_t gi = 0; gi < G; ++gi) {
     const std::int64_t* b = acc.data() + gi * P.stride();
     basic_transition_fit<Scalar>& r = out[gi];
     r.won = L.won();
     r.lost = L.lost();
-    r.counts = Eigen::Map<const count_matrix>(b, Si, Si);
+    r.counts = Eigen::Map<const row_major>(b + P.transitions(), Si, Si);
     const auto creation = Eigen::Map<const count_vector>(b + P.creation(), Si);
     const auto cut = Eigen::Map<const count_vector>(b + P.cut(), Si);
     r.starts = creation + cut;
-    r.censored = Eigen::Map<const count_vector>(b + P.censored(), Si);
+    // Within an opportunity the rows chain (each from_stage is the previous to_stage), so the
+    // rows entering stage k minus those leaving it is 1 for the stage it ends in, less 1 for the
+    // stage a cut history starts from: the opportunities still in k, censored if k is transient.
+    const count_vector exits = r.counts.rowwise().sum();
+    const count_vector ends = creation + r.counts.colwise().sum().transpose() - exits + cut;
+    r.censored = count_vector::Zero(Si);
+    for (int k : L.transient_stages()) r.censored(k) = ends(k);
     // Every row with from_stage f >= 0 is counted; it gives a dwell sample unless it is the
     // first row of its opportunity (a cut start).
-    r.dwell_count = r.counts.rowwise().sum() - cut;
+    r.dwell_count = exits - cut;
     for (std::size_t k = 0; k < S; ++k) dn[gi * S + k] = r.dwell_count(static_cast<Eigen::Index>(k));
     std::int64_t kind_total[move_kinds] = {};
     for (std::size_t f = 0; f < S; ++f)
-      for (std::size_t t = 0; t < S; ++t) kind_total[kinds[f * S + t]] += b[t * S + f];
+      for (std::size_t t = 0; t < S; ++t) kind_total[kinds[f * S + t]] += b[P.transitions() + f * S + t];
     r.skips = kind_total[move_skip];
     r.backward_moves = kind_total[move_backward];
     r.self_loops = kind_total[move_self];
@@ -380,11 +538,10 @@ std::vector<basic_transition_fit<Scalar>> transition_pass(const history_columns&
     r.transitions = r.counts.sum();
     r.creations = creation.sum();
     r.rows = r.transitions + r.creations;
-    r.opportunities = b[P.opps()];
-    finish_fit(r, L, b + P.dwell());
+    finish_fit(r, L, opt.dwell ? b + P.dwell() : nullptr);
   }
 
-  if (opt.median && ns > 0) {
+  if (median && ns > 0) {
     std::vector<double> med(G * S, std::numeric_limits<double>::quiet_NaN());
     if (bucketed) bucketed_medians(samples.get(), ns, dn, hist, med);
     else sorted_medians(samples.get(), ns, dn, med);
