@@ -78,3 +78,41 @@ TEST_CASE("key labels: each distinct label stored once, from a small or a huge k
     CHECK(r.key_labels[1].size() == 4);
   }
 }
+
+TEST_CASE("row filters: a group appears when a row reaches it that one of its metrics reads", "[metrics]") {
+  // Four deals expected to close in January (open), February (won), February (open), March (lost).
+  crm_data d;
+  d.stages = maven_stages::runtime();
+  auto& o = d.opportunities;
+  const std::int64_t jan = 1704067200, feb = 1706745600, mar = 1709251200;  // 2024-01-01, 02-01, 03-01
+  o.opportunity_id = {0, 1, 2, 3};
+  o.created_ts = {from_unix(0), from_unix(0), from_unix(0), from_unix(0)};
+  o.expected_close_ts = {from_unix(jan + 86400), from_unix(feb + 86400), from_unix(feb + 2 * 86400), from_unix(mar + 86400)};
+  o.closed_ts = {no_time, from_unix(feb), no_time, from_unix(mar)};
+  o.status = {deal_status::open, deal_status::won, deal_status::open, deal_status::lost};
+  o.stage = {1, 2, 1, 3};
+  o.amount = {money{100}, money{200}, money{300}, money{400}};
+  o.owner_rep_id = {0, 1, 1, 2};
+  const auto months = group::period(calendar_period::months());
+  // Open pipeline by month: every leaf reads only open deals, so March (a lost deal) is absent.
+  const auto open = evaluate<open_count, open_amount, weighted_pipeline<>>(d.view(), months);
+  REQUIRE(open.rows() == 2);
+  CHECK(open.key_label(0) == "2024-01");
+  CHECK(open.key_label(1) == "2024-02");
+  CHECK(open.column<open_count>()[1] == 1);
+  CHECK(open.column<open_amount>()[1] == money{300});
+  // Won deals by rep (closed anchor): only rep 1 won; rep 2's lost deal is read by no leaf here.
+  const auto won = evaluate<won_count, won_amount>(d.view(), group::rep);
+  REQUIRE(won.rows() == 1);
+  CHECK(won.key_values[0][0] == 1);
+  // win_rate reads won and lost deals: reps 1 and 2.
+  const auto rate = evaluate<win_rate>(d.view(), group::rep);
+  REQUIRE(rate.rows() == 2);
+  CHECK(rate.column<win_rate>()[0] == 1.0);
+  CHECK(rate.column<win_rate>()[1] == 0.0);
+  // A leaf without a row filter (created_cohort reads every deal created in the window) keeps
+  // every group its rows reach, with zero counts where the filtered leaves read nothing.
+  const auto mixed = evaluate<open_count, created_count>(d.view(), group::rep);
+  REQUIRE(mixed.rows() == 3);
+  CHECK(mixed.column<open_count>()[2] == 0);
+}

@@ -40,6 +40,7 @@ inline constexpr unsigned stage_entered = 2;     // ctx.stage_entered (implies a
 inline constexpr unsigned first_win = 4;         // ctx.first_win_of_account
 inline constexpr unsigned marketing_source = 8;  // ctx.marketing_source
 inline constexpr unsigned group_label = 16;      // ctx.group_label while results are computed
+inline constexpr unsigned opportunity_row = 32;  // ctx.opportunity_row (a row that links to a deal reads the deal)
 }  // namespace needs
 
 struct eval_context {
@@ -50,7 +51,7 @@ struct eval_context {
   std::vector<bool> marketing_source;             // by source id, filled when a metric needs it
   std::vector<timestamp> stage_entered;           // by opportunity row: when its current stage began
   std::vector<std::uint8_t> first_win_of_account; // by opportunity row: 1 if its account's first won deal
-  std::vector<std::int32_t> opportunity_row;      // by opportunity id: its row, -1 if absent
+  std::vector<std::int32_t> opportunity_row;      // by opportunity id: its row, -1 if absent (needs::opportunity_row)
   std::string group_label;                         // while computing results: the group's label (needs::group_label)
 };
 

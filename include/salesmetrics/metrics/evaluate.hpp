@@ -5,8 +5,10 @@
 //
 // Plan (all fixed at compile time by metric_set): the leaf metrics are grouped by table and by
 // anchor. For each table one loop runs over its rows; per row and anchor it tests the window
-// once, maps the group key to a slot once (an array index; a hash slot only for huge key
-// spaces) and updates every leaf state of that slot. No virtual calls, no allocation per row
+// once (and the leaves' row filters, when every leaf there has one: metric.hpp), maps the group
+// key to a slot once (an array index; a hash slot only for huge key spaces) and updates every
+// leaf state of that slot. A group exists when a row in the window reaches it that some leaf
+// selects (a leaf without a row filter selects every row). No virtual calls, no allocation per row
 // (states that hold values, like exact medians, grow amortised). par(n) gives each thread a
 // contiguous chunk of every table and its own states; partial results are merged in chunk
 // order with each metric's merge. Derived metrics are then computed per group from their
@@ -379,18 +381,39 @@ class engine {
 
   static constexpr unsigned all_needs = list_needs<typename Set::all>::value;
 
+  /// Whether leaf I is the first leaf reading its table (resp. its table with its anchor): the
+  /// per-table scans of bind() run once per table, not once per leaf.
+  template <std::size_t I> static constexpr bool first_leaf_of_table() {
+    return []<std::size_t... J>(std::index_sequence<J...>) {
+      return !(std::is_same_v<typename leaf<J>::table, typename leaf<I>::table> || ...);
+    }(std::make_index_sequence<I>{});
+  }
+  template <std::size_t I> static constexpr bool first_leaf_of_source() {
+    return []<std::size_t... J>(std::index_sequence<J...>) {
+      return !((std::is_same_v<typename leaf<J>::table, typename leaf<I>::table> &&
+                std::is_same_v<anchor_of_t<leaf<J>>, anchor_of_t<leaf<I>>>) || ...);
+    }(std::make_index_sequence<I>{});
+  }
+
   template <class T> static constexpr bool reads_table() {
     return []<std::size_t... I>(std::index_sequence<I...>) {
       return (std::is_same_v<typename leaf<I>::table, T> || ...);
     }(std::make_index_sequence<leaf_count>{});
   }
+  /// ctx.opportunity_row (opportunity id -> row) costs a pass over the opportunities per
+  /// evaluation; it is built only for what reads it: stage-history rows keyed by the deal's rep
+  /// or account, attribute keys (read through the deal), the stage-entered column and metrics
+  /// that declare needs::opportunity_row.
+  static constexpr bool maps_opportunity_rows =
+      (all_needs & (needs::opportunity_row | needs::stage_entered)) != 0 || (std::is_same_v<Ks, group::attribute_key> || ...) ||
+      (reads_table<stage_history_table>() && ((std::is_same_v<Ks, group::rep_key> || std::is_same_v<Ks, group::account_key>) || ...));
 
   void prepare_context(const evaluate_options& opts) {
     ctx_.window = opts.window;
     ctx_.data = &data_;
     ctx_.inputs = &opts.inputs;
     const auto& opp = data_.opportunities;
-    if (!opp.opportunity_id.empty()) {
+    if (maps_opportunity_rows && !opp.opportunity_id.empty()) {
       dense_id max_id = -1;
       for (dense_id id : opp.opportunity_id) max_id = std::max(max_id, id);
       ctx_.opportunity_row.assign(static_cast<std::size_t>(max_id + 1), no_id);
@@ -504,7 +527,7 @@ class engine {
     std::uint64_t n = b.names != nullptr ? b.names->size() : 0;
     // Ids beyond the dictionary (or without one): size the key space from the data itself.
     []<std::size_t... I>(std::index_sequence<I...>, const crm_view& d, const eval_context& c, std::uint64_t& n) {
-      (scan_ids<K, typename leaf<I>::table>(d, c, n), ...);
+      ((first_leaf_of_table<I>() ? scan_ids<K, typename leaf<I>::table>(d, c, n) : void()), ...);
     }(std::make_index_sequence<leaf_count>{}, data_, ctx_, n);
     b.n = n;
   }
@@ -545,7 +568,7 @@ class engine {
     if (scan_all) {
       []<std::size_t... I>(std::index_sequence<I...>, const crm_view& d, const eval_context& c, const calendar_period& cal,
                           std::int64_t& lo, std::int64_t& hi) {
-        (scan_periods<leaf<I>>(d, c, cal, lo, hi), ...);
+        ((first_leaf_of_source<I>() ? scan_periods<leaf<I>>(d, c, cal, lo, hi) : void()), ...);
       }(std::make_index_sequence<leaf_count>{}, data_, ctx_, k.calendar, lo, hi);
     }
     b.first = lo <= hi ? lo : 0;
@@ -557,13 +580,15 @@ class engine {
   template <class L>
   static void scan_periods(const crm_view& d, const eval_context& c, const calendar_period& cal, std::int64_t& lo, std::int64_t& hi) {
     using A = anchor_of_t<L>;
-    const auto& v = L::table::of(d);
-    std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
-    for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto v = L::table::of(d);  // a local copy: its column pointers stay in registers
+    const time_window window = c.window;
+    constexpr std::int64_t none_first = std::numeric_limits<std::int64_t>::max(), none_last = std::numeric_limits<std::int64_t>::min();
+    std::int64_t first = none_first, last = none_last;
+    for (std::size_t i = 0; i < v.size(); ++i) {  // branch-free: whether a row counts is data, not control flow
       const timestamp t = A::of(v, i);
-      if (is_missing(t) || (!anchor_ignores_window<A> && !c.window.contains(t))) continue;
-      first = std::min(first, to_unix(t));
-      last = std::max(last, to_unix(t));
+      const bool counts = !is_missing(t) & (anchor_ignores_window<A> || window.contains(t)) & selected<typename L::table, A>(v, i, c);
+      first = std::min(first, counts ? to_unix(t) : none_first);
+      last = std::max(last, counts ? to_unix(t) : none_last);
     }
     if (first > last) return;
     lo = std::min(lo, cal.index(from_unix(first)));
@@ -595,6 +620,28 @@ class engine {
     return out;
   }
 
+  /// Whether every leaf of table T with anchor A has a row filter (metric.hpp, `selects`): its pass
+  /// then tests them before computing the key, and skips the rows none of them selects.
+  template <class T, class A, std::size_t... L>
+  static constexpr bool all_filter_rows(std::index_sequence<L...>) {
+    constexpr auto idx = leaves_of<T, A>();
+    return (SelectiveLeaf<leaf<idx[L]>> && ...);
+  }
+  template <class T, class A>
+  static constexpr bool source_filters_rows = all_filter_rows<T, A>(std::make_index_sequence<leaves_of<T, A>().size()>{});
+
+  template <class T, class A, std::size_t... L>
+  [[nodiscard]] static bool any_selects(const typename T::view_type& v, std::size_t i, const eval_context& ctx, std::index_sequence<L...>) noexcept {
+    constexpr auto idx = leaves_of<T, A>();
+    return (leaf<idx[L]>::selects(v, i, ctx) || ...);
+  }
+  /// Whether a leaf of table T with anchor A selects row i (always, unless they all filter rows).
+  template <class T, class A>
+  [[nodiscard]] static bool selected(const typename T::view_type& v, std::size_t i, const eval_context& ctx) noexcept {
+    if constexpr (!source_filters_rows<T, A>) return true;
+    else return any_selects<T, A>(v, i, ctx, std::make_index_sequence<leaves_of<T, A>().size()>{});
+  }
+
   /// Distinct anchors of table T's leaves, as a tuple of anchor types.
   template <class T>
   static constexpr auto anchors_of() {
@@ -608,9 +655,14 @@ class engine {
     }(std::make_index_sequence<leaf_count>{});
   }
 
+  // A byte type without char's licence to alias everything: a store of a char-typed flag could
+  // overwrite any object as far as the compiler knows, so it would reload every pointer and
+  // bound the hot loop reads after each row (measured: about a third of Q5's metric pass).
+  enum class touch_mark : std::uint8_t { no, yes };
+
   struct chunk_state {
     std::vector<state_type> states;
-    std::vector<std::uint8_t> touched;  // dense: group reached by a row
+    std::vector<touch_mark> touched;  // dense: group reached by a row
     std::vector<std::uint64_t> codes;   // hashed: code of each slot
     slot_hash hash;
   };
@@ -627,15 +679,16 @@ class engine {
     const std::tuple<bound<Ks>...> key = bound_;
     const std::array<std::uint64_t, arity> stride = stride_;
     state_type* const states = Dense ? cs.states.data() : nullptr;
-    std::uint8_t* const touched = Dense ? cs.touched.data() : nullptr;
+    touch_mark* const touched = Dense ? cs.touched.data() : nullptr;
     for (std::size_t i = begin; i < end; ++i) {
       const timestamp t = A::of(v, i);
       if constexpr (Windowed && !anchor_ignores_window<A>)
         if (!window.contains(t)) continue;
+      if (!selected<T, A>(v, i, ctx_)) continue;
       const std::uint64_t code = code_of<T>(key, stride, ctx_, v, i, t);
       state_type* st;
       if constexpr (Dense) {
-        touched[code] = 1;
+        touched[code] = touch_mark::yes;
         st = states + code;
       } else {
         bool inserted = false;
@@ -687,6 +740,7 @@ class engine {
         const timestamp t = A::of(v, i);
         if constexpr (!anchor_ignores_window<A>)
           if (windowed && !window.contains(t)) continue;
+        if (!selected<T, A>(v, i, ctx_)) continue;
         f(i, code_of<T>(key, stride, ctx_, v, i, t));
       }
     };
@@ -802,7 +856,7 @@ class engine {
     chunk_state cs;
     if (dense_) {
       cs.states.assign(static_cast<std::size_t>(cardinality_), state_type{});
-      cs.touched.assign(static_cast<std::size_t>(cardinality_), 0);
+      cs.touched.assign(static_cast<std::size_t>(cardinality_), touch_mark::no);
     }
     run_table<activities_table>(cs, chunk, chunks);
     run_table<opportunities_table>(cs, chunk, chunks);
@@ -812,7 +866,7 @@ class engine {
     partial p;
     if (dense_) {
       for (std::size_t c = 0; c < cs.touched.size(); ++c) {
-        if (!cs.touched[c]) continue;
+        if (cs.touched[c] == touch_mark::no) continue;
         p.keys.push_back(key_of(c));
         p.states.push_back(std::move(cs.states[c]));
       }

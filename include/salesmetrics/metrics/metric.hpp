@@ -10,7 +10,13 @@
 //     static void merge(state&, const state&);                 // associative, identity = state{}
 //     static result_type result(const state&, const eval_context&);
 //     // optional: using anchor = anchor::closed;  (opportunities: which instant places the row)
+//     // optional: static bool selects(const opportunity_view&, std::size_t row, const eval_context&);
 //   };
+// `selects` is a row filter: true for every row whose update may change the state (update must
+// leave the state unchanged on the others). When every leaf of a table and anchor has one, the
+// engine tests them before it computes the row's group key, and a row none of them selects
+// neither updates nor creates a group (e.g. open pipeline by month lists the months with an
+// open deal, not every month a closed deal was expected in). A leaf without it selects every row.
 // A *derived* metric computes from other metrics' results of the same group:
 //   struct my_ratio : depends_on<a, b> {
 //     static constexpr std::string_view name = "my_ratio";
@@ -72,6 +78,12 @@ concept LeafMetric = Named<M> && requires { typename M::table; typename M::state
                        M::merge(s, c);
                        { M::result(c, ctx) } -> std::convertible_to<typename M::result_type>;
                      };
+
+/// A leaf metric with a row filter (see `selects` above).
+template <class M>
+concept SelectiveLeaf = LeafMetric<M> && requires(const typename M::table::view_type& v, std::size_t i, const eval_context& c) {
+  { M::selects(v, i, c) } -> std::convertible_to<bool>;
+};
 
 template <class M>
 concept DerivedMetric = Named<M> && requires { M::dependencies; } && !requires { typename M::table; };

@@ -45,9 +45,15 @@ namespace detail {
 inline bool has_amount(const opportunity_view& v, std::size_t i) noexcept { return !v.amount.empty() && !v.amount[i].is_missing(); }
 inline money round_money(double cents) noexcept { return money{std::llround(cents)}; }
 
+/// Row filter (metric.hpp) of leaves that read only the deals of one status.
+template <deal_status S>
+struct selects_status {
+  static bool selects(const opportunity_view& v, std::size_t i, const eval_context&) noexcept { return v.status[i] == S; }
+};
+
 /// count and amount of deals of one status, with the anchor given.
 template <deal_status S, class Anchor>
-struct status_tally {
+struct status_tally : selects_status<S> {
   using table = opportunities_table;
   using anchor = Anchor;
   struct state {
@@ -151,7 +157,7 @@ struct average_deal_size : depends_on<won_tally> {
 };
 
 /// Amounts (cents) of won deals closed in the window, kept exactly.
-struct won_amounts {
+struct won_amounts : detail::selects_status<deal_status::won> {
   static constexpr std::string_view name = "won_amounts";
   using table = opportunities_table;
   using anchor = metrics::anchor::closed;
@@ -173,7 +179,7 @@ struct median_deal_size : depends_on<won_amounts> {
 };
 
 /// Sales cycle of won deals closed in the window, in seconds, kept exactly.
-struct won_cycles {
+struct won_cycles : detail::selects_status<deal_status::won> {
   static constexpr std::string_view name = "won_cycles";
   using table = opportunities_table;
   using anchor = metrics::anchor::closed;
@@ -214,7 +220,7 @@ struct sketch {
 }  // namespace quantiles
 
 template <double Q, class Method = quantiles::exact>
-struct won_amount_quantile {
+struct won_amount_quantile : detail::selects_status<deal_status::won> {
   static_assert(Q >= 0.0 && Q <= 1.0, "won_amount_quantile<Q>: Q must lie in [0, 1]");
   static constexpr std::string_view name = "won_amount_quantile";
   using table = opportunities_table;
@@ -232,7 +238,7 @@ struct won_amount_quantile {
 };
 
 template <double Q, class Method = quantiles::exact>
-struct cycle_days_quantile {
+struct cycle_days_quantile : detail::selects_status<deal_status::won> {
   static_assert(Q >= 0.0 && Q <= 1.0, "cycle_days_quantile<Q>: Q must lie in [0, 1]");
   static constexpr std::string_view name = "cycle_days_quantile";
   using table = opportunities_table;
@@ -273,7 +279,7 @@ struct deal_probability {
 using schema_stage_probability = stage_probability<0.1, 0.2, 0.4, 0.6, 0.8>;
 
 template <DealWeight W = schema_stage_probability>
-struct weighted_pipeline {
+struct weighted_pipeline : detail::selects_status<deal_status::open> {
   static constexpr std::string_view name = "weighted_pipeline";
   using table = opportunities_table;
   using anchor = metrics::anchor::snapshot;
@@ -323,7 +329,7 @@ struct pipeline_coverage : depends_on<open_amount, input<"quota">> {
 
 /// Open deals: [count, total seconds in current stage, stalled count for each threshold].
 template <int StalledDays>
-struct open_stage_age {
+struct open_stage_age : detail::selects_status<deal_status::open> {
   static constexpr std::string_view name = "open_stage_age";
   static constexpr unsigned needs = metrics::needs::stage_entered;
   using table = opportunities_table;
