@@ -41,19 +41,24 @@ struct reply_counts {
 
 namespace detail {
 /// Row i as an e-mail of direction Answered: whether it counts (a threaded e-mail in the
-/// current window) and its reply delay in seconds (-1: not answered before the window's end).
+/// current window), whether it was answered before the window's end, and then its delay in
+/// seconds (0 otherwise). Computed without branches: e-mail or not, the side and the reply
+/// are data-dependent coin flips that a branch would mispredict on every other row.
 struct reply_outcome {
   bool counts = false;
-  std::int64_t delay = -1;
+  bool answered = false;
+  std::int64_t delay = 0;
 };
 template <direction Answered>
 [[nodiscard]] inline reply_outcome reply_of(const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
-  if (v.type[i] != activity_type::email || v.direction[i] != Answered) return {};
   const annotated_view& a = annotated(c);
-  const std::int64_t reply = a.reply_ts[i];
-  if (reply == not_threaded || !a.windows.current.contains(v.ts[i])) return {};  // not_threaded covers scheduled rows
-  if (reply >= to_unix(a.windows.current.to)) return {true, -1};                // no reply (no_reply is the largest value) or too late
-  return {true, reply - to_unix(v.ts[i])};
+  const std::int64_t reply = a.reply_ts[i];  // not_threaded covers scheduled rows, other types and sides too
+  const timestamp t = v.ts[i];
+  const bool counts = (v.type[i] == activity_type::email) & (v.direction[i] == Answered) & (reply != not_threaded) &
+                      (t >= a.windows.current.from) & (t < a.windows.current.to);
+  // no_reply is the largest value, so "before the window's end" also rejects it
+  const bool answered = counts & (reply < to_unix(a.windows.current.to));
+  return {counts, answered, answered ? reply - to_unix(t) : 0};
 }
 }  // namespace detail
 
@@ -68,8 +73,7 @@ struct reply_stats {
   static void update(state& s, const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
     const detail::reply_outcome o = detail::reply_of<Answered>(v, i, c);
     s.emails += o.counts;
-    if (o.delay < 0) return;
-    ++s.replied;
+    s.replied += o.answered;
     s.delay_sum += o.delay;
   }
   static void merge(state& a, const state& b) noexcept {
@@ -94,7 +98,7 @@ struct reply_delays {
   using result_type = double;  // the median in seconds, NaN without a reply
   static void update(state& s, const activity_view& v, std::size_t i, const metrics::eval_context& c) {
     const detail::reply_outcome o = detail::reply_of<Answered>(v, i, c);
-    if (o.delay >= 0) s.delays.add(o.delay);
+    if (o.answered) s.delays.add(o.delay);
   }
   static void merge(state& a, const state& b) { a.delays.merge(b.delays); }
   static result_type result(const state& s, const metrics::eval_context&) { return s.delays.quantile(0.5); }
