@@ -21,8 +21,8 @@
 //   Q2  evaluate<emails_sent, emails_received, meetings, calls, emails_in_per_out> grouped by
 //       group::by(group::rep, group::contact) over the window [max(ts) - 60 days, max(ts)] (both
 //       ends included: time_window is half-open, so to = max(ts) + 1 s)
-//   Q3  funnel::fit_transitions (transition counts; creation rows counted by `starts`) and
-//       funnel::count_funnel (`entered`: distinct opportunities that reached each stage)
+//   Q3  funnel::fit_transitions without dwell times: transition counts (creation rows counted by
+//       `starts`) and, from the same pass, `entered` (distinct opportunities that reached each stage)
 //   Q4  evaluate<open_count, open_amount, weighted_pipeline<>, weighted_amount_exact> grouped by
 //       group::period(calendar_period::months()) (open deals are snapshot metrics placed by
 //       expected close date); months where no open deal falls are dropped (the engine lists every
@@ -37,7 +37,6 @@
 // (the peers' column names; q4_weighted_pipeline.csv also holds the library's weighted_pipeline,
 // which rounds every deal's weighted amount to the cent, for the checker to compare).
 #include <salesmetrics/core/execution.hpp>
-#include <salesmetrics/funnel/funnel_view.hpp>
 #include <salesmetrics/funnel/transition_counts.hpp>
 #include <salesmetrics/metrics/activity_metrics.hpp>
 #include <salesmetrics/metrics/evaluate.hpp>
@@ -99,6 +98,9 @@ struct weighted_tenth_cents {
   using anchor = mx::anchor::snapshot;
   using state = std::int64_t;
   using result_type = std::int64_t;
+  static bool selects(const sm::opportunity_view& v, std::size_t i, const mx::eval_context&) noexcept {
+    return v.status[i] == sm::deal_status::open;  // the row filter: the engine skips the other deals
+  }
   static void update(state& s, const sm::opportunity_view& v, std::size_t i, const mx::eval_context&) noexcept {
     static constexpr std::int64_t tenths[8] = {1, 2, 4, 6, 8, 0, 0, 0};
     if (v.status[i] != sm::deal_status::open || v.amount[i].is_missing()) return;
@@ -355,15 +357,11 @@ auto q2(const sm::crm_view& v, const Policy& p) {
       v, mx::group::by(mx::group::rep, mx::group::contact), mx::evaluate_options{.window = q2_window(v)}, p);
 }
 
-struct q3_result {
-  sm::funnel::transition_fit transitions;
-  sm::funnel::funnel_counts funnel;
-};
-q3_result q3(const sm::crm_view& v) {
+/// The transition counts and, from the same pass, the opportunities that entered each stage
+/// (counts only: Q3 asks for no dwell times, so the fit reads no ts).
+sm::funnel::transition_fit q3(const sm::crm_view& v) {
   const sm::funnel::stage_layout layout(*v.stages);
-  q3_result r{sm::funnel::fit_transitions(v.stage_history, layout, sm::funnel::transition_options{.median = false}),
-              sm::funnel::count_funnel(v.stage_history, layout)};
-  return r;
+  return sm::funnel::fit_transitions(v.stage_history, layout, sm::funnel::transition_options{.dwell = false, .median = false});
 }
 
 template <class Policy>
@@ -446,9 +444,9 @@ nlohmann::json run_all(const sm::crm_view& v, const Policy& p, int runs, const f
             t.template column<mx::meetings>()[r], t.template column<mx::calls>()[r], t.template column<emails_in_per_out>()[r]);
   }
   if (wanted("q3")) {
-    std::optional<q3_result> res;
+    std::optional<sm::funnel::transition_fit> res;
     time_runs(q, "q3", runs, [&] { res = q3(v); });
-    const auto& f = res->transitions;
+    const auto& f = *res;
     if (f.creations != f.opportunities) fail("q3: some opportunity has no creation row; starts() would not count creation rows");
     csv_out c(dir / "q3_transitions.csv", "from_stage,to_stage,n");
     const auto S = static_cast<std::int64_t>(f.stage_count());
@@ -458,8 +456,8 @@ nlohmann::json run_all(const sm::crm_view& v, const Policy& p, int runs, const f
       for (std::int64_t b = 0; b < S; ++b)
         if (f.counts(a, b) > 0) c.row(a, b, static_cast<std::int64_t>(f.counts(a, b)));
     csv_out r(dir / "q3_reached.csv", "stage,n_opps");
-    for (std::size_t s = 0; s < res->funnel.entered.size(); ++s)
-      if (res->funnel.entered[s] > 0) r.row(static_cast<std::int64_t>(s), res->funnel.entered[s]);
+    for (Eigen::Index s = 0; s < f.entered.size(); ++s)
+      if (f.entered(s) > 0) r.row(static_cast<std::int64_t>(s), static_cast<std::int64_t>(f.entered(s)));
   }
   if (wanted("q4")) {
     std::optional<decltype(q4(v, p))> res;
@@ -540,7 +538,7 @@ int main(int argc, char** argv) try {
     res["converted_bytes"] = data->converted_bytes;
     res["peak_rss_after_load_kib"] = rss_after_load;
     res["peak_rss_kib"] = peak_rss_kib();
-    res["notes"] = {{"q3", "funnel::fit_transitions and funnel::count_funnel have no parallel entry point: t2 runs the sequential code"}};
+    res["notes"] = {{"q3", "funnel::fit_transitions has no parallel entry point: t2 runs the sequential code"}};
     std::ofstream(prefix + "-t" + std::to_string(th) + ".json") << res.dump() << '\n';
     for (const auto& [name, times] : res["queries"].items())
       std::fprintf(stderr, "salesmetrics t%u %s median %.6f s (cpu/wall %.2f)\n", th, name.c_str(), median(times.get<std::vector<double>>()),
