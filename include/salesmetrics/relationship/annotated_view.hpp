@@ -9,12 +9,18 @@
 // Definition of the contract: the metrics of relationship/ may only be evaluated over an
 // annotated_view (evaluating them over a plain crm_view is a programming error: they read
 // fields that view does not have). The window selectors name which window a metric uses.
+// A leaf that reads reply_of_row declares which replies it reads,
+//   static constexpr reply_sides replies_read = reply_sides::ours;   // or theirs, both
+// (ours: the replies to the customer's inbound e-mails; theirs: to our outbound ones):
+// evaluate_with_replies (reply_evaluation.hpp) pairs only the sides its leaves declare, and
+// both when any of its leaves declares nothing.
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/metrics/context.hpp>
 #include <salesmetrics/relationship/options.hpp>
 #include <salesmetrics/table/dataset.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -22,9 +28,15 @@ SALESMETRICS_BEGIN_NAMESPACE
 namespace relationship {
 
 struct annotated_view : crm_view {
-  std::span<const std::int64_t> reply_ts;  // reply_annotation::reply_ts, one per activity row
+  /// reply_annotation::reply_ts of activity rows reply_first, reply_first + 1, ...: every row
+  /// (reply_first = 0), or the block a fused pass is evaluating (reply_evaluation.hpp).
+  std::span<const std::int64_t> reply_ts;
+  std::size_t reply_first = 0;
   analysis_windows windows{};
   const relationship_options* options = nullptr;
+
+  /// The reply annotation of activity row i (reply_pairing.hpp: a ts, no_reply or not_threaded).
+  [[nodiscard]] std::int64_t reply_of_row(std::size_t i) const noexcept { return reply_ts[i - reply_first]; }
 };
 
 /// The current window, seen from as_of.

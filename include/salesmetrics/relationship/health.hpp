@@ -110,6 +110,7 @@ template <DecayPolicy D>
 template <class W, DecayPolicy D = default_decay>
 struct health_inputs {
   static constexpr std::string_view name = "health_inputs";
+  static constexpr reply_sides replies_read = reply_sides::theirs;  // the customer's replies to our e-mails
   using table = metrics::activities_table;
   using state = health_state;
   using result_type = health_state;
@@ -127,7 +128,7 @@ struct health_inputs {
       s.w_them += weight;
     } else {
       s.w_us += weight;
-      const std::int64_t reply = cell == 0 ? a.reply_ts[i] : not_threaded;
+      const std::int64_t reply = cell == 0 ? a.reply_of_row(i) : not_threaded;
       if (reply != not_threaded) {
         s.w_sent += weight;
         if (reply < to_unix(w.to)) s.w_answered += weight;

@@ -93,26 +93,27 @@ namespace detail {
 }  // namespace detail
 
 /// Resolves the options' window, as_of and previous window against an activity table.
+/// as_of as defined above: `as_of` when given, else the window's end when it is bounded above,
+/// else one second after the latest completed activity (the latest activity; empty table: 0).
+[[nodiscard]] inline timestamp resolve_as_of(const activity_view& activities, const time_window& window, timestamp as_of) {
+  if (!is_missing(as_of)) return as_of;
+  if (!detail::unbounded_above(window)) return window.to;
+  std::int64_t latest_completed = std::numeric_limits<std::int64_t>::min();
+  std::int64_t latest = std::numeric_limits<std::int64_t>::min();
+  for (std::size_t i = 0; i < activities.size(); ++i) {
+    const std::int64_t t = to_unix(activities.ts[i]);
+    latest = t > latest ? t : latest;
+    if ((activities.status.empty() || activities.status[i] == activity_status::completed) && t > latest_completed)
+      latest_completed = t;
+  }
+  const std::int64_t end = latest_completed != std::numeric_limits<std::int64_t>::min() ? latest_completed : latest;
+  return end == std::numeric_limits<std::int64_t>::min() ? from_unix(0) : from_unix(end + 1);
+}
+
 [[nodiscard]] inline analysis_windows resolve_windows(const activity_view& activities, const relationship_options& o) {
   o.check();
   analysis_windows w;
-  timestamp as_of = o.as_of;
-  if (is_missing(as_of)) {
-    if (!detail::unbounded_above(o.window)) {
-      as_of = o.window.to;
-    } else {
-      std::int64_t latest_completed = std::numeric_limits<std::int64_t>::min();
-      std::int64_t latest = std::numeric_limits<std::int64_t>::min();
-      for (std::size_t i = 0; i < activities.size(); ++i) {
-        const std::int64_t t = to_unix(activities.ts[i]);
-        latest = t > latest ? t : latest;
-        if ((activities.status.empty() || activities.status[i] == activity_status::completed) && t > latest_completed)
-          latest_completed = t;
-      }
-      const std::int64_t end = latest_completed != std::numeric_limits<std::int64_t>::min() ? latest_completed : latest;
-      as_of = end == std::numeric_limits<std::int64_t>::min() ? from_unix(0) : from_unix(end + 1);
-    }
-  }
+  const timestamp as_of = resolve_as_of(activities, o.window, o.as_of);
   w.as_of = as_of;
   if (detail::unbounded_below(o.window) && detail::unbounded_above(o.window)) {
     w.current = time_window::last_days(as_of, o.default_days);

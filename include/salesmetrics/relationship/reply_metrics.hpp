@@ -52,7 +52,7 @@ struct reply_outcome {
 template <direction Answered>
 [[nodiscard]] inline reply_outcome reply_of(const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
   const annotated_view& a = annotated(c);
-  const std::int64_t reply = a.reply_ts[i];  // not_threaded covers scheduled rows, other types and sides too
+  const std::int64_t reply = a.reply_of_row(i);  // not_threaded covers scheduled rows, other types and sides too
   const timestamp t = v.ts[i];
   const bool counts = (v.type[i] == activity_type::email) & (v.direction[i] == Answered) & (reply != not_threaded) &
                       (t >= a.windows.current.from) & (t < a.windows.current.to);
@@ -67,6 +67,7 @@ template <direction Answered>
 template <direction Answered>
 struct reply_stats {
   static constexpr std::string_view name = Answered == direction::inbound ? "our_reply_stats" : "their_reply_stats";
+  static constexpr reply_sides replies_read = Answered == direction::inbound ? reply_sides::ours : reply_sides::theirs;
   using table = metrics::activities_table;
   using state = reply_counts;
   using result_type = reply_counts;
@@ -89,6 +90,7 @@ struct reply_stats {
 template <direction Answered>
 struct reply_delays {
   static constexpr std::string_view name = Answered == direction::inbound ? "our_reply_delays" : "their_reply_delays";
+  static constexpr reply_sides replies_read = Answered == direction::inbound ? reply_sides::ours : reply_sides::theirs;
   using table = metrics::activities_table;
   struct state {
     metrics::detail::value_list delays;

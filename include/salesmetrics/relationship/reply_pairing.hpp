@@ -34,6 +34,7 @@
 // allocated.
 #pragma once
 #include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/default_init_allocator.hpp>
 #include <salesmetrics/core/execution.hpp>
 #include <salesmetrics/core/ids.hpp>
 #include <salesmetrics/relationship/subject.hpp>
@@ -55,12 +56,17 @@ inline constexpr std::int64_t not_threaded = std::numeric_limits<std::int64_t>::
 inline constexpr std::int64_t no_reply = std::numeric_limits<std::int64_t>::max();
 
 struct reply_annotation {
-  std::vector<std::int64_t> reply_ts;  // per activity row (see above)
+  output_vector<std::int64_t> reply_ts;  // per activity row (see above)
   std::size_t threaded_emails = 0;     // rows with a thread key
   std::size_t replied_emails = 0;      // of those, rows with a reply
   std::size_t threads = 0;             // distinct thread keys
   timestamp paired_from = no_time;     // e-mails before this were not paired (no_time: all were)
 };
+
+/// Which replies are paired: ours (to the customer's inbound e-mails), theirs (to our outbound
+/// ones) or both. pair_replies pairs both; evaluate_with_replies only the sides its metrics
+/// read (reply_evaluation.hpp, annotated_view.hpp).
+enum class reply_sides : unsigned { ours = 1, theirs = 2, both = 3 };
 
 namespace detail {
 
@@ -69,30 +75,50 @@ inline constexpr std::uint32_t no_slot = std::numeric_limits<std::uint32_t>::max
 /// Per e-mail thread during the backward sweep: the earliest e-mail of each side seen so far
 /// (all of them strictly later than the rows still to come, see sweep_replies), as seconds
 /// after `base`. Offset is std::int32_t when the e-mails span less than 68 years (8 bytes per
-/// thread: twice as many threads stay in cache), std::int64_t otherwise.
-template <class Offset>
+/// thread: twice as many threads stay in cache), std::int64_t otherwise. Pairing one side
+/// keeps only the other side's earliest e-mail: 4 bytes per thread.
+template <class Offset, reply_sides Sides = reply_sides::both>
 struct reply_state {
   static constexpr Offset none = std::numeric_limits<Offset>::max();
   Offset next_out = none;  // our earliest later e-mail
   Offset next_in = none;   // the customer's earliest later e-mail
   [[nodiscard]] constexpr bool touched() const noexcept { return next_out != none || next_in != none; }
 };
+template <class Offset>
+struct reply_state<Offset, reply_sides::ours> {
+  static constexpr Offset none = std::numeric_limits<Offset>::max();
+  Offset next_out = none;
+};
+template <class Offset>
+struct reply_state<Offset, reply_sides::theirs> {
+  static constexpr Offset none = std::numeric_limits<Offset>::max();
+  Offset next_in = none;
+};
 
 /// The rows themselves, already in ts order, each e-mail's thread id its slot (the fast path).
+/// Only the threads [first_thread, end_thread) are this sequence's, at slot thread - first_thread
+/// (a fused pass gives each worker a range of threads: reply_evaluation.hpp).
 struct rows_in_order {
   const dense_id* thread_id;
   const activity_type* type;
   const activity_status* status;  // nullptr: no status column
   const timestamp* ts;
   timestamp from;
+  dense_id first_thread = 0;
+  dense_id end_thread = std::numeric_limits<dense_id>::max();
   [[nodiscard]] static constexpr std::size_t row(std::size_t p) noexcept { return p; }
   [[nodiscard]] std::uint32_t slot(std::size_t p) const noexcept {
-    const bool yes = type[p] == activity_type::email && (status == nullptr || status[p] == activity_status::completed) &&
-                     thread_id[p] >= 0 && ts[p] >= from;
-    return yes ? static_cast<std::uint32_t>(thread_id[p]) : no_slot;
+    const dense_id t = thread_id[p];
+    // `&`, not `&&`: one test of the combined condition instead of a branch per part
+    const bool yes = (type[p] == activity_type::email) & (status == nullptr || status[p] == activity_status::completed) &
+                     (t >= first_thread) & (t < end_thread) & (ts[p] >= from);
+    return yes ? static_cast<std::uint32_t>(t - first_thread) : no_slot;
   }
-  /// A slot worth prefetching for position p (any valid slot when p is no e-mail).
-  [[nodiscard]] std::uint32_t hint(std::size_t p) const noexcept { return static_cast<std::uint32_t>(std::max(thread_id[p], dense_id{0})); }
+  /// A slot worth prefetching for position p (any valid slot when p is no e-mail of ours).
+  [[nodiscard]] std::uint32_t hint(std::size_t p) const noexcept {
+    const dense_id t = thread_id[p];
+    return t >= first_thread && t < end_thread ? static_cast<std::uint32_t>(t - first_thread) : 0;
+  }
 };
 
 /// A threaded e-mail's row and its thread's slot (the general path: numbered and/or sorted).
@@ -108,52 +134,80 @@ struct numbered_rows {
 };
 
 /// Sweeps positions [begin, end) of `seq` backwards, writing each threaded e-mail's reply and
-/// then recording it as its thread's earliest e-mail of its side. Rows at the same instant are
-/// answered before any of them is recorded, so they never reply to each other.
+/// then recording it as its thread's earliest e-mail of its side, and not_threaded for every
+/// other position: the rows' output is written once, here, at reply_ts[row - out_first]. Rows
+/// at the same instant are answered before any of them is recorded, so they never reply to
+/// each other.
 struct sweep_counts {
   std::size_t threaded = 0;  // threaded e-mails swept
   std::size_t replied = 0;   // of those, given a reply
 };
-template <class Sequence, class Offset>
-sweep_counts sweep_replies(const Sequence& seq, std::size_t begin, std::size_t end, const timestamp* ts, const direction* dir,
-                          std::int64_t base, reply_state<Offset>* state, std::int64_t* reply_ts) noexcept {
-  constexpr Offset none = reply_state<Offset>::none;
+template <class Sequence, class Offset, reply_sides Sides>
+sweep_counts sweep_replies(const Sequence& sequence, std::size_t begin, std::size_t end, const timestamp* ts, const direction* dir,
+                          std::int64_t base, reply_state<Offset, Sides>* state, std::int64_t* reply_ts, std::size_t out_first = 0) noexcept {
+  constexpr Offset none = reply_state<Offset, Sides>::none;
+  // A local copy: its column pointers then stay in registers instead of being reloaded after
+  // every store to the states and the output.
+  const Sequence seq = sequence;
   // The states are read in thread order, i.e. at random: fetching the one needed `ahead`
   // rows from now overlaps the cache misses (measured at 10M: the sweep took 25 % less time).
   constexpr std::size_t ahead = 16;
   std::size_t threaded = 0, replied = 0;
-  auto answer = [&](std::size_t m, std::uint32_t s) {  // the reply of e-mail m, thread slot s
+  // The reply of e-mail m (thread slot s). A side that is not paired writes not_threaded, and
+  // its e-mails do not read the state (the branch on the direction costs less than the miss).
+  auto answer = [&](std::size_t m, std::uint32_t s) {
     const std::size_t row = seq.row(m);
-    const Offset r = dir[row] == direction::inbound ? state[s].next_out : state[s].next_in;
-    reply_ts[row] = r == none ? no_reply : base + r;
-    ++threaded;
-    replied += r != none;
+    const bool inbound = dir[row] == direction::inbound;
+    Offset r = none;
+    bool paired = true;
+    if constexpr (Sides == reply_sides::both) {
+      r = inbound ? state[s].next_out : state[s].next_in;
+    } else if constexpr (Sides == reply_sides::ours) {
+      paired = inbound;
+      if (inbound) r = state[s].next_out;
+    } else {
+      paired = !inbound;
+      if (!inbound) r = state[s].next_in;
+    }
+    reply_ts[row - out_first] = !paired ? not_threaded : r == none ? no_reply : base + r;
+    threaded += paired;
+    replied += paired & (r != none);
   };
-  auto record = [&](std::size_t m, std::uint32_t s, Offset offset) {  // m becomes its side's earliest
-    (dir[seq.row(m)] == direction::inbound ? state[s].next_in : state[s].next_out) = offset;
+  // E-mail m becomes its side's earliest (kept only when the other side's replies are paired).
+  auto record = [&](std::size_t m, std::uint32_t s, Offset offset) {
+    const bool inbound = dir[seq.row(m)] == direction::inbound;
+    if constexpr (Sides == reply_sides::both) (inbound ? state[s].next_in : state[s].next_out) = offset;
+    else if constexpr (Sides == reply_sides::ours) { if (!inbound) state[s].next_out = offset; }
+    else { if (inbound) state[s].next_in = offset; }
   };
-  std::size_t p = end;
-  while (p > begin) {
-    std::size_t k = p - 1;
+  for (std::size_t k = end; k-- > begin;) {
 #if defined(__GNUC__)
-    if (k >= begin + ahead) __builtin_prefetch(&state[seq.hint(k - ahead)], 1);
+    // Pairing both sides every e-mail reads its state. Pairing one side, only that side's
+    // e-mails do (the others only store, which does not stall): there the prefetches cost more
+    // than they save (measured at 10M: 151 ms with, 139 without), so they are left out.
+    if constexpr (Sides == reply_sides::both)
+      if (k >= begin + ahead) __builtin_prefetch(&state[seq.hint(k - ahead)], 1);
 #endif
     const timestamp t = ts[seq.row(k)];
     const auto offset = static_cast<Offset>(to_unix(t) - base);
-    if (k == begin || ts[seq.row(k - 1)] != t) {  // a lone instant (the common case): one slot lookup
-      if (const std::uint32_t s = seq.slot(k); s != no_slot) {
-        answer(k, s);
-        record(k, s, offset);
+    if (k > begin && ts[seq.row(k - 1)] == t) [[unlikely]] {  // several rows at one instant
+      std::size_t first = k;
+      while (first > begin && ts[seq.row(first - 1)] == t) --first;
+      for (std::size_t m = first; m <= k; ++m) {  // answer the instant's e-mails
+        if (const std::uint32_t s = seq.slot(m); s != no_slot) answer(m, s);
+        else reply_ts[seq.row(m) - out_first] = not_threaded;
       }
-      p = k;
+      for (std::size_t m = first; m <= k; ++m)  // then record them
+        if (const std::uint32_t s = seq.slot(m); s != no_slot) record(m, s, offset);
+      k = first;
       continue;
     }
-    while (k > begin && ts[seq.row(k - 1)] == t) --k;
-    for (std::size_t m = k; m < p; ++m)  // answer the instant's e-mails
-      if (const std::uint32_t s = seq.slot(m); s != no_slot) answer(m, s);
-    for (std::size_t m = k; m < p; ++m)  // then record them
-      if (const std::uint32_t s = seq.slot(m); s != no_slot) record(m, s, offset);
-    p = k;
+    if (const std::uint32_t s = seq.slot(k); s != no_slot) {  // a lone instant (the common case)
+      answer(k, s);
+      record(k, s, offset);
+    } else {
+      reply_ts[seq.row(k) - out_first] = not_threaded;
+    }
   }
   return {threaded, replied};
 }
@@ -248,6 +302,61 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
     pair_in_ranges<std::int64_t>(seq, begin, end, slots, ranges, first, a, out);
 }
 
+/// A completed e-mail at or after `from`: a row pairing considers (it still needs a thread key).
+[[nodiscard]] inline bool pairable_email(const activity_view& a, std::size_t i, timestamp from) noexcept {
+  return a.type[i] == activity_type::email && (a.status.empty() || a.status[i] == activity_status::completed) && a.ts[i] >= from;
+}
+/// The normalised subject of row i (by normalised_subject_ids, or the raw id without a
+/// dictionary), or -1 when it forms no thread.
+[[nodiscard]] inline std::int64_t subject_of(const activity_view& a, const std::vector<std::int32_t>& norm, std::size_t i) noexcept {
+  if (a.subject_id.empty() || a.subject_id[i] < 0) return -1;
+  const auto s = static_cast<std::size_t>(a.subject_id[i]);
+  return norm.empty() ? static_cast<std::int64_t>(s) : s < norm.size() ? norm[s] : -1;
+}
+
+/// What the sweep needs to know before it starts, and whether the fast path applies: rows in
+/// ts order, every threaded e-mail threaded by its thread id (no e-mail that only a subject
+/// threads), thread ids dense enough to index the per-thread state (at most 2 per row swept, or
+/// < 65,536). The rows to sweep are [begin, n); ts range [first, last].
+struct sweep_plan {
+  bool in_order_by_id = false;
+  bool in_order = false;
+  std::size_t begin = 0;
+  std::size_t id_slots = 0;
+  std::int64_t first = 0, last = 0;
+  std::vector<std::int32_t> normalised_subjects;
+};
+[[nodiscard]] inline sweep_plan plan_sweep(const activity_view& a, const dictionary* subjects, timestamp from) {
+  sweep_plan plan;
+  const std::size_t n = a.size();
+  const bool has_thread = !a.thread_id.empty(), has_subject = !a.subject_id.empty();
+  if (has_subject && subjects != nullptr) plan.normalised_subjects = normalised_subject_ids(*subjects);
+  // Are the rows in ts order, and their ts range (offsets in the per-thread state).
+  plan.in_order = rows_in_time_order(a);
+  plan.first = n > 0 ? to_unix(a.ts[0]) : 0;
+  plan.last = n > 0 ? to_unix(a.ts[n - 1]) : 0;
+  if (!plan.in_order)
+    for (std::size_t i = 0; i < n; ++i) {
+      plan.first = std::min(plan.first, to_unix(a.ts[i]));
+      plan.last = std::max(plan.last, to_unix(a.ts[i]));
+    }
+  // In ts order the rows before `from` are a prefix the sweep can skip.
+  plan.begin = plan.in_order ? static_cast<std::size_t>(std::lower_bound(a.ts.begin(), a.ts.end(), from) - a.ts.begin()) : 0;
+  // The largest thread id of any row bounds the e-mails' ids (a plain max the compiler vectorises).
+  dense_id max_id = -1;
+  if (has_thread)
+    for (std::size_t i = plan.begin; i < n; ++i) max_id = std::max(max_id, a.thread_id[i]);
+  plan.id_slots = static_cast<std::size_t>(max_id) + 1;
+  // E-mails without a thread id matter only when a subject can thread them.
+  bool subject_rows = false;
+  if (has_subject)
+    for (std::size_t i = plan.begin; i < n && !subject_rows; ++i)
+      subject_rows = pairable_email(a, i, from) && (!has_thread || a.thread_id[i] < 0) && subject_of(a, plan.normalised_subjects, i) >= 0;
+  plan.in_order_by_id = plan.in_order && has_thread && !subject_rows &&
+                        plan.id_slots <= std::max<std::size_t>(2 * (n - plan.begin), std::size_t{1} << 16);
+  return plan;
+}
+
 }  // namespace detail
 
 /// Pairs replies in `activities` (see above); `subjects` is the subjects dictionary or null.
@@ -259,49 +368,31 @@ template <ExecutionPolicy Policy = sequential_policy>
   if (n >= detail::no_slot)
     throw std::length_error("salesmetrics::relationship::pair_replies: more than 2^32-2 activity rows");
   reply_annotation out;
-  out.reply_ts.assign(n, not_threaded);
+  out.reply_ts.resize(n);  // uninitialised: every path below writes each row once
   out.paired_from = from;
   const bool has_thread = !a.thread_id.empty(), has_subject = !a.subject_id.empty();
-  if (!has_thread && !has_subject) return out;
-  const std::vector<std::int32_t> norm = has_subject && subjects != nullptr ? detail::normalised_subject_ids(*subjects)
-                                                                            : std::vector<std::int32_t>{};
+  if (!has_thread && !has_subject) {
+    std::fill(out.reply_ts.begin(), out.reply_ts.end(), not_threaded);
+    return out;
+  }
+  const detail::sweep_plan plan = detail::plan_sweep(a, subjects, from);
+  const std::vector<std::int32_t>& norm = plan.normalised_subjects;
+  const std::size_t begin = plan.begin;
+  const std::int64_t first = plan.first, last = plan.last;
+  const std::size_t id_slots = plan.id_slots;
   const activity_status* const status = a.status.empty() ? nullptr : a.status.data();
-  auto candidate = [&](std::size_t i) noexcept {
-    return a.type[i] == activity_type::email && (status == nullptr || status[i] == activity_status::completed) && a.ts[i] >= from;
-  };
+  auto candidate = [&](std::size_t i) noexcept { return detail::pairable_email(a, i, from); };
   // The normalised subject of a row without a thread id, or -1 when it forms no thread.
-  auto subject_of = [&](std::size_t i) noexcept -> std::int64_t {
-    if (!has_subject || a.subject_id[i] < 0) return -1;
-    const auto s = static_cast<std::size_t>(a.subject_id[i]);
-    return norm.empty() ? static_cast<std::int64_t>(s) : s < norm.size() ? norm[s] : -1;
-  };
-
-  // Are the rows in ts order, and their ts range (offsets in the per-thread state).
-  const bool in_order = rows_in_time_order(a);
-  std::int64_t first = n > 0 ? to_unix(a.ts[0]) : 0, last = n > 0 ? to_unix(a.ts[n - 1]) : 0;
-  if (!in_order)
-    for (std::size_t i = 0; i < n; ++i) {
-      first = std::min(first, to_unix(a.ts[i]));
-      last = std::max(last, to_unix(a.ts[i]));
-    }
-  // In ts order the rows before `from` are a prefix the sweep can skip.
-  const std::size_t begin =
-      in_order ? static_cast<std::size_t>(std::lower_bound(a.ts.begin(), a.ts.end(), from) - a.ts.begin()) : 0;
-  // The largest thread id of any row bounds the e-mails' ids (a plain max the compiler vectorises).
-  dense_id max_id = -1;
-  if (has_thread)
-    for (std::size_t i = begin; i < n; ++i) max_id = std::max(max_id, a.thread_id[i]);
-  const auto id_slots = static_cast<std::size_t>(max_id) + 1;
-  // E-mails without a thread id matter only when a subject can thread them.
-  bool subject_rows = false;
-  if (has_subject)
-    for (std::size_t i = begin; i < n && !subject_rows; ++i)
-      subject_rows = candidate(i) && (!has_thread || a.thread_id[i] < 0) && subject_of(i) >= 0;
-  if (in_order && has_thread && !subject_rows && id_slots <= std::max<std::size_t>(2 * (n - begin), std::size_t{1} << 16)) {
+  auto subject_of = [&](std::size_t i) noexcept { return detail::subject_of(a, norm, i); };
+  if (plan.in_order_by_id) {
+    // The sweep writes rows [begin, n); the rows before `from` are not paired.
+    std::fill(out.reply_ts.begin(), out.reply_ts.begin() + static_cast<std::ptrdiff_t>(begin), not_threaded);
     const detail::rows_in_order rows{a.thread_id.data(), a.type.data(), status, a.ts.data(), from};
     detail::pair_in_ranges(rows, begin, n, id_slots, policy.threads(), first, last, a, out);
     return out;
   }
+  // The general path sweeps the threaded e-mails only: every other row is not_threaded.
+  std::fill(out.reply_ts.begin(), out.reply_ts.end(), not_threaded);
   std::size_t by_id = 0, without_id = 0;
   for (std::size_t i = begin; i < n; ++i) {
     const bool email = candidate(i);
@@ -346,7 +437,7 @@ template <ExecutionPolicy Policy = sequential_policy>
     }
     if (slot != detail::no_slot) e.push_back({static_cast<std::uint32_t>(i), slot});
   }
-  if (!in_order)
+  if (!plan.in_order)
     std::stable_sort(e.begin(), e.end(), [&](const detail::slotted_row& x, const detail::slotted_row& y) { return a.ts[x.row] < a.ts[y.row]; });
   out.threaded_emails = e.size();
   detail::pair_in_ranges(detail::numbered_rows{e.data()}, 0, e.size(), slots, policy.threads(), first, last, a, out);
