@@ -106,6 +106,7 @@
 #include <salesmetrics/relationship/options.hpp>
 #include <salesmetrics/relationship/panel.hpp>
 #include <salesmetrics/relationship/record_key.hpp>
+#include <salesmetrics/relationship/reply_evaluation.hpp>
 #include <salesmetrics/relationship/reply_metrics.hpp>
 #include <salesmetrics/relationship/reply_pairing.hpp>
 #include <salesmetrics/relationship/similar_deals.hpp>

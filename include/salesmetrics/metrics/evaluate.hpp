@@ -363,6 +363,7 @@ class engine {
 
   [[nodiscard]] const eval_context& context() const noexcept { return ctx_; }
 
+
  private:
   const crm_view& data_;
   eval_context ctx_;
@@ -662,25 +663,73 @@ class engine {
     slot_hash hash;
   };
 
+ public:
+  // ---- accumulation in pieces (sets whose leaves all read activities by their ts) -------------
+  // A pass that produces a row annotation as it goes (relationship/reply_evaluation.hpp pairs
+  // replies block by block) feeds the rows to the engine block by block instead of through
+  // evaluate: start() gives empty states whose metrics see `seen_as` as ctx.data (e.g. an
+  // annotated view of the same tables), accumulate_activity_rows() adds the rows of [begin,
+  // end) that the window keeps and `owner` does not skip, take() returns the partial. Several
+  // accumulations over disjoint rows merge like the chunks of par(n).
+  static constexpr bool accumulates_activity_rows() {
+    return one_source && std::is_same_v<typename leaf<0>::table, activities_table> && std::is_same_v<anchor_of_t<leaf<0>>, anchor::activity_time>;
+  }
+  /// The row test of an ordinary pass: every row is the pass's.
+  struct every_row {
+    static constexpr bool skips = false;
+    static constexpr bool skip(std::size_t) noexcept { return false; }
+  };
+  class accumulation {
+    friend class engine;
+    chunk_state cs_;
+    eval_context ctx_;
+  };
+  [[nodiscard]] accumulation start(const crm_view& seen_as) const {
+    static_assert(accumulates_activity_rows(), "salesmetrics: accumulating rows in pieces needs a metric set whose leaves all read activities");
+    accumulation a;
+    a.cs_ = empty_chunk_state();
+    a.ctx_ = ctx_;
+    a.ctx_.data = &seen_as;
+    return a;
+  }
+  /// `owner.skip(i)` (and static `skips`) as in every_row: true for rows another accumulation adds.
+  template <class Owner>
+  void accumulate_activity_rows(accumulation& a, std::size_t begin, std::size_t end, const Owner& owner) const {
+    using A = anchor::activity_time;
+    const activity_view& v = data_.activities;
+    constexpr auto leaves = std::make_index_sequence<leaves_of<activities_table, A>().size()>{};
+    const bool windowed = a.ctx_.window.from != time_window{}.from || a.ctx_.window.to != time_window{}.to;
+    if (dense_ && windowed) update_rows<activities_table, A, true, true>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
+    else if (dense_) update_rows<activities_table, A, true, false>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
+    else if (windowed) update_rows<activities_table, A, false, true>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
+    else update_rows<activities_table, A, false, false>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
+  }
+  [[nodiscard]] partial take(accumulation& a) const { return to_partial(a.cs_); }
+
+ private:
+
   // The hot loop. Everything it reads besides the columns is copied into locals first: a store
   // to an int64 state may alias any int64/uint64 the compiler cannot see is private (span sizes,
-  // window bounds, key sizes), which would force reloading them on every row.
-  template <class T, class A, bool Dense, bool Windowed, std::size_t... L>
-  void update_rows(chunk_state& cs, const typename T::view_type& view, std::size_t begin, std::size_t end,
-                   std::index_sequence<L...>) const {
+  // window bounds, key sizes), which would force reloading them on every row. `skip` leaves out
+  // rows another pass owns (accumulate_activity_rows); `ctx` is what the metrics see.
+  template <class T, class A, bool Dense, bool Windowed, class Skip, std::size_t... L>
+  void update_rows(chunk_state& cs, const eval_context& ctx, const typename T::view_type& view, std::size_t begin, std::size_t end,
+                   const Skip& skip, std::index_sequence<L...>) const {
     constexpr auto idx = leaves_of<T, A>();
     const typename T::view_type v = view;
-    const time_window window = ctx_.window;
+    const time_window window = ctx.window;
     const std::tuple<bound<Ks>...> key = bound_;
     const std::array<std::uint64_t, arity> stride = stride_;
     state_type* const states = Dense ? cs.states.data() : nullptr;
     std::uint8_t* const touched = Dense ? cs.touched.data() : nullptr;
     for (std::size_t i = begin; i < end; ++i) {
+      if constexpr (Skip::skips)
+        if (skip.skip(i)) continue;
       const timestamp t = A::of(v, i);
       if constexpr (Windowed && !anchor_ignores_window<A>)
         if (!window.contains(t)) continue;
-      if (!selected<T, A>(v, i, ctx_)) continue;
-      const std::uint64_t code = code_of<T>(key, stride, ctx_, v, i, t);
+      if (!selected<T, A>(v, i, ctx)) continue;
+      const std::uint64_t code = code_of<T>(key, stride, ctx, v, i, t);
       state_type* st;
       if constexpr (Dense) {
         touched[code] = 1;
@@ -694,7 +743,7 @@ class engine {
         }
         st = &cs.states[slot];
       }
-      (leaf<idx[L]>::update(std::get<idx[L]>(*st), v, i, ctx_), ...);
+      (leaf<idx[L]>::update(std::get<idx[L]>(*st), v, i, ctx), ...);
     }
   }
 
@@ -839,25 +888,34 @@ class engine {
         // An unbounded window only has to reject missing instants (no_time), which it does not
         // contain; anchors that are never missing skip the test entirely.
         const bool windowed = ctx_.window.from != time_window{}.from || ctx_.window.to != time_window{}.to || may_be_missing<A>();
-        if (dense_ && windowed) update_rows<T, A, true, true>(cs, v, begin, end, leaves);
-        else if (dense_) update_rows<T, A, true, false>(cs, v, begin, end, leaves);
-        else if (windowed) update_rows<T, A, false, true>(cs, v, begin, end, leaves);
-        else update_rows<T, A, false, false>(cs, v, begin, end, leaves);
+        if (dense_ && windowed) update_rows<T, A, true, true>(cs, ctx_, v, begin, end, every_row{}, leaves);
+        else if (dense_) update_rows<T, A, true, false>(cs, ctx_, v, begin, end, every_row{}, leaves);
+        else if (windowed) update_rows<T, A, false, true>(cs, ctx_, v, begin, end, every_row{}, leaves);
+        else update_rows<T, A, false, false>(cs, ctx_, v, begin, end, every_row{}, leaves);
       });
     }
   }
 
-  partial run_chunk(unsigned chunk, unsigned chunks) const {
+  [[nodiscard]] chunk_state empty_chunk_state() const {
     chunk_state cs;
     if (dense_) {
       cs.states.assign(static_cast<std::size_t>(cardinality_), state_type{});
       cs.touched.assign(static_cast<std::size_t>(cardinality_), 0);
     }
+    return cs;
+  }
+
+  partial run_chunk(unsigned chunk, unsigned chunks) const {
+    chunk_state cs = empty_chunk_state();
     run_table<activities_table>(cs, chunk, chunks);
     run_table<opportunities_table>(cs, chunk, chunks);
     run_table<stage_history_table>(cs, chunk, chunks);
     run_table<leads_table>(cs, chunk, chunks);
+    return to_partial(cs);
+  }
 
+  /// The groups a chunk's rows reached, in key order, with their states.
+  partial to_partial(chunk_state& cs) const {
     partial p;
     if (dense_) {
       for (std::size_t c = 0; c < cs.touched.size(); ++c) {
