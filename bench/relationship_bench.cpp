@@ -5,11 +5,15 @@
 //   pair_panels       the fused engine pass (current window, previous window and next scheduled
 //                     at once) + results + panel assembly, replies already paired
 //   pair_all          both: everything a panel shows, for every pair
+//   reply_rates       our reply count, rate and mean delay per rep: evaluate_with_replies (pairing
+//                     and metrics in one sweep, no reply column) against pair_replies + evaluate
 // Windows: "last60" = the default 60 days before the end of the history (the pass still reads
 // every row); "history" = the whole history (every row aggregated, about 580,000 pairs).
 // Counter rows_per_s = activity rows of the table per second. Set SALESMETRICS_BENCH_ROWS to
 // change the size (default 10,000,000; generating it takes a few seconds, once).
 #include <salesmetrics/relationship/panel.hpp>
+#include <salesmetrics/relationship/reply_evaluation.hpp>
+#include <salesmetrics/relationship/reply_metrics.hpp>
 #include <salesmetrics/synthetic/generate.hpp>
 
 #include <benchmark/benchmark.h>
@@ -89,6 +93,32 @@ void pair_all(benchmark::State& state, Policy policy, bool history) {
   count(state, panels);
 }
 
+template <class Policy>
+void reply_rates(benchmark::State& state, Policy policy, bool fused) {
+  const sm::crm_view v = data().view();
+  std::size_t groups = 0;
+  for (auto _ : state) {
+    if (fused) {
+      const auto t = rel::evaluate_with_replies<rel::their_threaded_emails, rel::our_replies, rel::our_reply_rate, rel::our_mean_reply_hours>(
+          v, group::rep, {}, policy);
+      groups = t.rows();
+      benchmark::DoNotOptimize(t.template column<rel::our_replies>().data());
+    } else {
+      const rel::reply_annotation r = rel::pair_replies(v, policy);
+      rel::annotated_view av;
+      static_cast<sm::crm_view&>(av) = v;
+      av.reply_ts = r.reply_ts;
+      av.windows.current = sm::time_window{};
+      const auto t = sm::metrics::evaluate<rel::their_threaded_emails, rel::our_replies, rel::our_reply_rate, rel::our_mean_reply_hours>(
+          av, group::rep, {}, policy);
+      groups = t.rows();
+      benchmark::DoNotOptimize(t.template column<rel::our_replies>().data());
+    }
+  }
+  count(state, 0);
+  state.counters["groups"] = static_cast<double>(groups);
+}
+
 void setup(benchmark::internal::Benchmark* b) { b->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2); }
 
 }  // namespace
@@ -103,3 +133,7 @@ BENCHMARK_CAPTURE(pair_all, seq_last60, sm::seq, false)->Apply(setup);
 BENCHMARK_CAPTURE(pair_all, par2_last60, sm::par(2), false)->Apply(setup);
 BENCHMARK_CAPTURE(pair_all, seq_history, sm::seq, true)->Apply(setup);
 BENCHMARK_CAPTURE(pair_all, par2_history, sm::par(2), true)->Apply(setup);
+BENCHMARK_CAPTURE(reply_rates, fused_seq, sm::seq, true)->Apply(setup);
+BENCHMARK_CAPTURE(reply_rates, fused_par2, sm::par(2), true)->Apply(setup);
+BENCHMARK_CAPTURE(reply_rates, materialised_seq, sm::seq, false)->Apply(setup);
+BENCHMARK_CAPTURE(reply_rates, materialised_par2, sm::par(2), false)->Apply(setup);

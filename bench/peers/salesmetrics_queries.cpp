@@ -27,9 +27,9 @@
 //       group::period(calendar_period::months()) (open deals are snapshot metrics placed by
 //       expected close date); months where no open deal falls are dropped (the engine lists every
 //       month an opportunity's expected close date falls in, with open_count 0)
-//   Q5  relationship::pair_replies (the one-sweep reply pairing) then evaluate<their_threaded_emails,
-//       our_replies, our_reply_rate, mean_reply_seconds> over the annotated view, grouped by rep;
-//       reps without an inbound e-mail are dropped
+//   Q5  relationship::evaluate_with_replies<their_threaded_emails, our_replies, our_reply_rate,
+//       mean_reply_seconds> grouped by rep: the reply pairing's sweep and the metrics in one pass
+//       (no reply column); reps without an inbound e-mail are dropped
 // THREADS: 1 runs with `seq`, n > 1 with `par(n)`. Q3 has no parallel entry point in the library:
 // its t2 figure runs the same sequential code.
 // QUERIES (a comma list) restricts the run, e.g. to measure one query's peak memory on its own.
@@ -41,9 +41,8 @@
 #include <salesmetrics/metrics/activity_metrics.hpp>
 #include <salesmetrics/metrics/evaluate.hpp>
 #include <salesmetrics/metrics/opportunity_metrics.hpp>
-#include <salesmetrics/relationship/annotated_view.hpp>
+#include <salesmetrics/relationship/reply_evaluation.hpp>
 #include <salesmetrics/relationship/reply_metrics.hpp>
-#include <salesmetrics/relationship/reply_pairing.hpp>
 #include <salesmetrics/table/dataset.hpp>
 #include <salesmetrics/table/validate.hpp>
 
@@ -375,15 +374,12 @@ auto q4(const sm::crm_view& v, const Policy& p) {
   return std::make_pair(std::move(t), std::move(keep));
 }
 
+/// Pairing and metrics in one sweep (no reply column); the window is the whole history: every
+/// e-mail counts, and a reply counts whenever it came.
 template <class Policy>
 auto q5(const sm::crm_view& v, const Policy& p) {
-  const sm::relationship::reply_annotation pairs = sm::relationship::pair_replies(v.activities, nullptr, p);
-  sm::relationship::annotated_view av;
-  static_cast<sm::crm_view&>(av) = v;
-  av.reply_ts = pairs.reply_ts;
-  av.windows.current = sm::time_window{};  // every e-mail; a reply counts whenever it came
-  auto t = mx::evaluate<sm::relationship::their_threaded_emails, sm::relationship::our_replies, sm::relationship::our_reply_rate,
-                        mean_reply_seconds>(av, mx::group::rep, {}, p);
+  auto t = sm::relationship::evaluate_with_replies<sm::relationship::their_threaded_emails, sm::relationship::our_replies,
+                                                   sm::relationship::our_reply_rate, mean_reply_seconds>(v, mx::group::rep, {}, p);
   std::vector<std::size_t> keep;
   const auto n = t.template column<sm::relationship::their_threaded_emails>();
   for (std::size_t r = 0; r < t.rows(); ++r)
