@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace metrics_smoke_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::metrics;
 
@@ -78,3 +80,5 @@ TEST_CASE("key labels: each distinct label stored once, from a small or a huge k
     CHECK(r.key_labels[1].size() == 4);
   }
 }
+
+}  // namespace metrics_smoke_test
