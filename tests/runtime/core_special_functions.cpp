@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+namespace core_special_functions_test {
+
 namespace sf = salesmetrics;  // the special functions live in core
 
 namespace {
@@ -77,3 +79,5 @@ TEST_CASE("special_functions: incomplete beta against Eigen's betainc", "[foreca
   CHECK(salesmetrics::incomplete_beta(3.0, 1.0, 0.5) == Approx(0.125));
   CHECK_THROWS_AS(salesmetrics::incomplete_beta(-1.0, 1.0, 0.5), std::invalid_argument);
 }
+
+}  // namespace core_special_functions_test

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <vector>
 
+namespace forecast_accuracy_test {
+
 namespace sf = salesmetrics::forecast;
 
 TEST_CASE("accuracy: hand-computed measures", "[forecast][accuracy]") {
@@ -170,3 +172,5 @@ TEST_CASE("backtest: argument errors", "[forecast][backtest]") {
   o.step = 0;
   CHECK_THROWS_AS(sf::rolling_origin_backtest(y, last_value, o), std::invalid_argument);
 }
+
+}  // namespace forecast_accuracy_test

@@ -16,6 +16,8 @@
 #include <map>
 #include <vector>
 
+namespace forecast_as_of_test {
+
 namespace sm = salesmetrics;
 namespace sf = salesmetrics::forecast;
 using pipetest::day;
@@ -294,3 +296,5 @@ TEST_CASE("as of: forecast accuracy over time against brute force", "[forecast][
     CHECK((std::isnan(r.weighted.mape) ? std::isnan(s.mape) : r.weighted.mape == Approx(s.mape)));
   }
 }
+
+}  // namespace forecast_as_of_test

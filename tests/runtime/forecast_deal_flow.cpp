@@ -10,6 +10,8 @@
 #include <map>
 #include <vector>
 
+namespace forecast_deal_flow_test {
+
 namespace sm = salesmetrics;
 namespace sf = salesmetrics::forecast;
 using pipetest::day;
@@ -198,3 +200,5 @@ TEST_CASE("deal flow: random histories against brute-force states", "[forecast][
     CHECK(f.advanced.deals + f.moved_back.deals + f.same_stage.deals == f.starting.deals - f.won.deals - f.lost.deals);
   }
 }
+
+}  // namespace forecast_deal_flow_test

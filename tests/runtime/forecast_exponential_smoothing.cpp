@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+namespace forecast_exponential_smoothing_test {
+
 namespace sf = salesmetrics::forecast;
 using nlohmann::json;
 
@@ -271,3 +273,5 @@ TEST_CASE("exponential_smoothing: fixed parameters and argument errors", "[forec
   CHECK(kf.params().initial_level == y[0]);
   CHECK_THROWS_AS(sf::fit_simple_exponential_smoothing(y).forecast_intervals(3, 1.5), std::invalid_argument);
 }
+
+}  // namespace forecast_exponential_smoothing_test

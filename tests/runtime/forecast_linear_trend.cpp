@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+namespace forecast_linear_trend_test {
+
 namespace sf = salesmetrics::forecast;
 
 TEST_CASE("linear_trend: matches statsmodels OLS predictions", "[forecast][trend]") {
@@ -58,3 +60,5 @@ TEST_CASE("linear_trend: hand-computed line", "[forecast][trend]") {
   CHECK_THROWS_WITH(sf::fit_linear_trend(std::vector<double>{1, 2}), Catch::Contains("at least 3"));
   CHECK_THROWS_WITH(sf::fit_linear_trend(std::vector<double>{1, NAN, 2}), Catch::Contains("index 1"));
 }
+
+}  // namespace forecast_linear_trend_test

@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <vector>
 
+namespace forecast_outcome_distribution_test {
+
 namespace sf = salesmetrics::forecast;
 
 namespace {
@@ -192,3 +194,5 @@ TEST_CASE("outcome_distribution: argument errors", "[forecast][outcome]") {
   CHECK_THROWS_WITH(sf::exact_revenue_distribution(missing, std::vector<double>{0.5, 0.5}),
                     Catch::Contains("index 1"));
 }
+
+}  // namespace forecast_outcome_distribution_test

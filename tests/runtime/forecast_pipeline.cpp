@@ -24,6 +24,8 @@
 #include <tuple>
 #include <vector>
 
+namespace forecast_pipeline_test {
+
 namespace sm = salesmetrics;
 namespace sf = salesmetrics::forecast;
 using pipetest::day;
@@ -518,3 +520,5 @@ TEST_CASE("weightings: a deal-scoring model's output", "[forecast][weighting][sc
   CHECK(r.total().total().weighted.cents == expect);
   CHECK(r.total().total().expected_deals == Approx(expected_deals).epsilon(1e-12));
 }
+
+}  // namespace forecast_pipeline_test

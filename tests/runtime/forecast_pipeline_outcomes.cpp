@@ -14,6 +14,8 @@
 #include <map>
 #include <vector>
 
+namespace forecast_pipeline_outcomes_test {
+
 namespace sm = salesmetrics;
 namespace sf = salesmetrics::forecast;
 using pipetest::day;
@@ -265,3 +267,5 @@ TEST_CASE("outcomes: Monte Carlo and normal against the exact law", "[forecast][
     return o;
   }()), std::invalid_argument);
 }
+
+}  // namespace forecast_pipeline_outcomes_test

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+namespace forecast_poisson_binomial_test {
+
 namespace sf = salesmetrics::forecast;
 
 namespace {
@@ -142,3 +144,5 @@ TEST_CASE("poisson_binomial: invalid probabilities name the index", "[forecast][
   const auto d = sf::poisson_binomial_distribution(std::vector<double>{0.5});
   CHECK_THROWS_AS(d.quantile(1.5), std::invalid_argument);
 }
+
+}  // namespace forecast_poisson_binomial_test

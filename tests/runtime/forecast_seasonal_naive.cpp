@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
+namespace forecast_seasonal_naive_test {
+
 namespace sf = salesmetrics::forecast;
 
 TEST_CASE("seasonal_naive: hand-computed forecasts and intervals", "[forecast][naive]") {
@@ -71,3 +73,5 @@ TEST_CASE("croston: brute-force re-implementation on random series", "[forecast]
     CHECK(r.rate == Approx((1 - a / 2) * z / p).epsilon(1e-12));
   }
 }
+
+}  // namespace forecast_seasonal_naive_test

@@ -18,6 +18,8 @@
 #include <map>
 #include <vector>
 
+namespace forecast_timing_test {
+
 namespace sm = salesmetrics;
 namespace sf = salesmetrics::forecast;
 namespace fn = salesmetrics::funnel;
@@ -235,3 +237,5 @@ TEST_CASE("timing: category selection and errors", "[forecast][timing]") {
   o.stage[0] = 0;
   CHECK_THROWS_WITH(sf::forecast_timing(o.view(), stuck, opt), Catch::Contains("singular"));
 }
+
+}  // namespace forecast_timing_test

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+namespace from_rows_test {
+
 using namespace salesmetrics;
 
 namespace user {
@@ -85,10 +87,15 @@ struct money_row {
 
 }  // namespace user
 
-BOOST_HANA_ADAPT_STRUCT(user::export_activity, ts, type, direction, rep_id, contact_id, status, subject_id, our_attendees);
-BOOST_HANA_ADAPT_STRUCT(user::export_opportunity, opportunity_id, created_ts, stage, status, closed_ts, amount, owner_rep_id,
+}  // namespace from_rows_test
+
+// BOOST_HANA_ADAPT_STRUCT specialises boost::hana templates, so it must be used at global scope.
+BOOST_HANA_ADAPT_STRUCT(from_rows_test::user::export_activity, ts, type, direction, rep_id, contact_id, status, subject_id, our_attendees);
+BOOST_HANA_ADAPT_STRUCT(from_rows_test::user::export_opportunity, opportunity_id, created_ts, stage, status, closed_ts, amount, owner_rep_id,
                         segment, employees, notes);
-BOOST_HANA_ADAPT_STRUCT(user::export_history, opportunity_id, ts, from_stage, to_stage);
+BOOST_HANA_ADAPT_STRUCT(from_rows_test::user::export_history, opportunity_id, ts, from_stage, to_stage);
+
+namespace from_rows_test {
 
 namespace {
 std::vector<std::string> messages(const problem_report& r) {
@@ -357,3 +364,5 @@ TEST_CASE("any input range of row structs", "[from_rows]") {
   const auto t = from_rows<activity_store>(generated_rows{3});
   CHECK(t.ts == std::vector<timestamp>{from_unix(0), from_unix(1), from_unix(2)});
 }
+
+}  // namespace from_rows_test

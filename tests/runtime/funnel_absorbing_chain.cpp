@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace funnel_absorbing_chain_test {
+
 namespace fn = salesmetrics::funnel;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
@@ -297,3 +299,5 @@ TEST_CASE("an unknown dwell only affects the stages that can visit it", "[funnel
   CHECK(c.expected_days(1) == 4.0);
   CHECK(c.expected_days(2) == 7.0);
 }
+
+}  // namespace funnel_absorbing_chain_test

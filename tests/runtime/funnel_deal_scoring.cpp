@@ -11,6 +11,8 @@
 #include <cmath>
 #include <vector>
 
+namespace funnel_deal_scoring_test {
+
 namespace fn = salesmetrics::funnel;
 using salesmetrics::dense_id;
 using salesmetrics::no_id;
@@ -270,3 +272,5 @@ TEST_CASE("logistic regression argument checks", "[funnel][scoring][logit]") {
   std::vector<double> out(3);
   CHECK_THROWS_WITH(m.score(num, cats, out), Catch::Contains("the model has 1 and 0"));
 }
+
+}  // namespace funnel_deal_scoring_test

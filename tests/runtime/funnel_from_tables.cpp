@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <vector>
 
+namespace funnel_from_tables_test {
+
 namespace fn = salesmetrics::funnel;
 namespace sm = salesmetrics;
 
@@ -142,3 +144,5 @@ TEST_CASE("fit_funnel is the fit followed by the chain; singular chains are flag
   fn::chain_options strict;
   CHECK_THROWS_WITH(fn::fit_funnel(never_left.view(), L, {}, strict), Catch::Contains("can never reach won or lost"));
 }
+
+}  // namespace funnel_from_tables_test

@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+namespace funnel_intervals_test {
+
 namespace fn = salesmetrics::funnel;
 
 TEST_CASE("normal quantiles for common confidence levels", "[funnel][intervals]") {
@@ -92,3 +94,5 @@ TEST_CASE("interval arguments are checked", "[funnel][intervals]") {
   CHECK_THROWS_WITH(fn::wilson_interval(1, 10, 0.0), Catch::Contains("z must be finite and > 0"));
   CHECK_THROWS_WITH(fn::beta_smoothed_rate(1, 2, -1, 1), Catch::Contains("alpha and beta"));
 }
+
+}  // namespace funnel_intervals_test

@@ -10,6 +10,8 @@
 #include <limits>
 #include <vector>
 
+namespace funnel_reverse_funnel_test {
+
 namespace fn = salesmetrics::funnel;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
@@ -176,3 +178,5 @@ TEST_CASE("entry distribution from a fitted history", "[funnel][reverse]") {
   none.add(0, 0, -1, 4);
   CHECK_THROWS_WITH(fn::entry_distribution(fn::fit_transitions(none.view(), L), L), Catch::Contains("no opportunity starts in an open stage"));
 }
+
+}  // namespace funnel_reverse_funnel_test

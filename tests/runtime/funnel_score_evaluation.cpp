@@ -11,6 +11,8 @@
 #include <limits>
 #include <vector>
 
+namespace funnel_score_evaluation_test {
+
 namespace fn = salesmetrics::funnel;
 
 TEST_CASE("log-loss, Brier score and AUC by hand", "[funnel][evaluation]") {
@@ -118,3 +120,5 @@ TEST_CASE("evaluation argument checks", "[funnel][evaluation]") {
   const std::vector<double> nan{std::nan("")};
   CHECK_THROWS(fn::brier_score(nan, std::vector<std::uint8_t>{1}));
 }
+
+}  // namespace funnel_score_evaluation_test

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <vector>
 
+namespace funnel_time_stepped_test {
+
 namespace fn = salesmetrics::funnel;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
@@ -147,3 +149,5 @@ TEST_CASE("step model from a fitted history, a never-left stage and bad argument
   CHECK_THROWS_WITH(fn::make_step_model(Q, R, VectorXd(3)), Catch::Contains("dwell_days has 3 entries"));
   CHECK(fn::absorption_by_step(fn::make_step_model(Q, R, d), 0).won_by.cols() == 0);
 }
+
+}  // namespace funnel_time_stepped_test

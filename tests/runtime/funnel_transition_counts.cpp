@@ -13,6 +13,8 @@
 #include <map>
 #include <vector>
 
+namespace funnel_transition_counts_test {
+
 namespace fn = salesmetrics::funnel;
 using salesmetrics::deal_status;
 using salesmetrics::from_unix;
@@ -415,3 +417,5 @@ TEST_CASE("snapshot fit equals the fit of the history the assumption implies", "
     CHECK(s.transitions.opportunities == f.opportunities);
   }
 }
+
+}  // namespace funnel_transition_counts_test

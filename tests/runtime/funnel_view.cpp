@@ -11,6 +11,8 @@
 #include <set>
 #include <vector>
 
+namespace funnel_view_test {
+
 namespace fn = salesmetrics::funnel;
 using salesmetrics::calendar_period;
 
@@ -235,3 +237,5 @@ TEST_CASE("snapshot funnel equals the funnel of the history the assumption impli
   std::vector<salesmetrics::deal_status> ss{salesmetrics::deal_status::won};
   CHECK_THROWS_WITH(fn::count_funnel_from_snapshots({st, ss, {}, {}}, L), Catch::Contains("status won but stage is the lost stage"));
 }
+
+}  // namespace funnel_view_test

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace io_csv_reader_test {
+
 using namespace salesmetrics;
 using io::csv_error;
 
@@ -168,3 +170,5 @@ TEST_CASE("csv: random fields survive RFC 4180 encoding, with exact start lines"
     }
   }
 }
+
+}  // namespace io_csv_reader_test

@@ -1,10 +1,14 @@
+#include <salesmetrics/io/enron.hpp>
 #include <salesmetrics/io/loader.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
+
+namespace io_loader_test {
 
 using namespace salesmetrics;
 using io::table_kind;
@@ -214,8 +218,6 @@ TEST_CASE("loader: appending pads optional columns present on one side only", "[
   CHECK(d.activities.size() == 3);
 }
 
-#include <salesmetrics/io/enron.hpp>
-
 TEST_CASE("enron adapter: our-side rule and bad lines on a hand-made fixture", "[io][enron][errors]") {
   const std::string dir = std::string(SALESMETRICS_SOURCE_DIR) + "/tests/data/io/enron_small";
   crm_data d;
@@ -248,8 +250,6 @@ TEST_CASE("enron adapter: our-side rule and bad lines on a hand-made fixture", "
                     "messages.tsv line 3 (row 2), column 'unix_time': not a unix time: 'soon'");
   CHECK(strict.activities.size() == 0);
 }
-
-#include <random>
 
 TEST_CASE("loader: random corruption never loses a row silently", "[io][loader][random]") {
   const std::string good = act_header +
@@ -284,3 +284,5 @@ TEST_CASE("loader: random corruption never loses a row silently", "[io][loader][
     CHECK(check_lengths(d.activities.view()).ok());
   }
 }
+
+}  // namespace io_loader_test

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+namespace io_mapping_test {
+
 using namespace salesmetrics;
 using Catch::Matchers::StartsWith;
 
@@ -246,3 +248,5 @@ TEST_CASE("preset: Dynamics 365 activitypointer and opportunity", "[io][mapping]
   CHECK(names(d.dictionaries.reps, p.owner_rep_id) == strings{"u1", "u2", "u1"});  // same reps dictionary as activities
   CHECK(d.dictionaries.reps.size() == 2);
 }
+
+}  // namespace io_mapping_test

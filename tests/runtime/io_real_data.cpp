@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+namespace io_real_data_test {
+
 using namespace salesmetrics;
 namespace fs = std::filesystem;
 
@@ -241,3 +243,5 @@ TEST_CASE("Olist: 8,000 leads, 842 won deals converted from them", "[io][real][o
   REQUIRE(page.has_value());
   CHECK(std::count(page->codes.begin(), page->codes.end(), no_id) == 0);
 }
+
+}  // namespace io_real_data_test

@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+namespace io_values_test {
+
 using namespace salesmetrics;
 using io::parse_timestamp;
 
@@ -95,3 +97,5 @@ TEST_CASE("numbers and booleans", "[io][values]") {
   CHECK(io::parse_int64("-12") == -12);
   CHECK_FALSE(io::parse_int64("12a").has_value());
 }
+
+}  // namespace io_values_test

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace io_writer_test {
+
 using namespace salesmetrics;
 
 namespace {
@@ -220,3 +222,5 @@ TEST_CASE("writer: canonical CSV text, quoting and missing values", "[io][writer
   CHECK_THROWS_WITH(io::write_csv(bad, o.view(), &d.dictionaries, &d.stages),
                     "write: id 2 of column opportunity_id has an empty name, which would read back as missing");
 }
+
+}  // namespace io_writer_test

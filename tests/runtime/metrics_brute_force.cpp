@@ -13,6 +13,8 @@
 #include <tuple>
 #include <vector>
 
+namespace metrics_brute_force_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::metrics;
 
@@ -353,3 +355,5 @@ TEST_CASE("results by name, CSV and JSON", "[metrics]") {
   r.write_csv(os);
   CHECK(os.str().rfind("rep,win_rate,won_amount\n", 0) == 0);
 }
+
+}  // namespace metrics_brute_force_test

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+namespace metrics_maven_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::metrics;
 
@@ -55,3 +57,5 @@ TEST_CASE("Maven pipeline: win rate, deal size and cycle per agent match the ind
   // Every agent with a deal is a group; 30 agents appear in the pipeline (SOURCE.md).
   CHECK(by_agent.rows() == 30);
 }
+
+}  // namespace metrics_maven_test

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <random>
 
+namespace metrics_quantiles_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::metrics;
 
@@ -91,3 +93,5 @@ TEST_CASE("quantile metrics: exact equals brute force, sketch close, parallel eq
   const double rel = std::abs(r1.column<sketch90>()[0].units() - ref.quantile(0.9) / 100.0) / (ref.quantile(0.9) / 100.0);
   CHECK(rel < 0.05);
 }
+
+}  // namespace metrics_quantiles_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace metrics_smoke_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::metrics;
 
@@ -116,3 +118,5 @@ TEST_CASE("row filters: a group appears when a row reaches it that one of its me
   REQUIRE(mixed.rows() == 3);
   CHECK(mixed.column<open_count>()[2] == 0);
 }
+
+}  // namespace metrics_smoke_test

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace relationship_brute_force_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::relationship;
 using reltest::close;
@@ -327,3 +329,5 @@ TEST_CASE("reply pairing of rows already in ts order, with dense, sparse and mis
     }
   }
 }
+
+}  // namespace relationship_brute_force_test

@@ -9,6 +9,8 @@
 #include <limits>
 #include <vector>
 
+namespace relationship_health_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::relationship;
 
@@ -156,3 +158,5 @@ TEST_CASE("bad options are rejected with the field's name", "[relationship][heal
   o.email_read_minutes = -1;
   CHECK_THROWS_WITH(o.check(), Catch::Contains("email_read_minutes"));
 }
+
+}  // namespace relationship_health_test

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+namespace relationship_reply_pairing_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::relationship;
 
@@ -196,3 +198,5 @@ TEST_CASE("normalise_subject strips repeated reply and forward prefixes only", "
   CHECK(normalise_subject("Q3: Re: x") == "Q3: Re: x");  // prefixes only at the start
   CHECK(normalise_subject("Re:Re:Re:Re: deep") == "deep");
 }
+
+}  // namespace relationship_reply_pairing_test

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+namespace relationship_similar_deals_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::relationship;
 using reltest::close;
@@ -211,3 +213,5 @@ TEST_CASE("too few won deals: no neighbours, the deal's own KPIs still reported"
   CHECK(std::isnan(q.neighbour_mean.our_reply_rate));
   CHECK_THROWS_WITH(model.query(4000), Catch::Contains("no opportunity with id 4000"));
 }
+
+}  // namespace relationship_similar_deals_test

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <vector>
 
+namespace relationship_window_test {
+
 using namespace salesmetrics;
 using namespace salesmetrics::relationship;
 
@@ -145,3 +147,5 @@ TEST_CASE("minimal tables: only the required columns and a contact; an empty tab
   CHECK(e.panels.empty());
   CHECK(e.windows.as_of == from_unix(0));
 }
+
+}  // namespace relationship_window_test

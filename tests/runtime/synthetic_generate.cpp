@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <vector>
 
+namespace synthetic_generate_test {
+
 using namespace salesmetrics;
 namespace syn = salesmetrics::synthetic;
 
@@ -403,3 +405,5 @@ TEST_CASE("distributions of the generated data", "[synthetic]") {
   for (dense_id s : o.attributes[0].codes) ++segments[static_cast<std::size_t>(s)];
   for (std::size_t s : segments) CHECK(s > o.size() / 10);
 }
+
+}  // namespace synthetic_generate_test

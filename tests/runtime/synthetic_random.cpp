@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+namespace synthetic_random_test {
+
 using namespace salesmetrics::synthetic;
 
 TEST_CASE("splitmix64 and xoshiro256** match their reference definitions", "[synthetic][random]") {
@@ -155,3 +157,5 @@ TEST_CASE("permutations are permutations", "[synthetic][random]") {
   for (std::uint32_t i = 0; i < 1000; ++i) REQUIRE(sorted[i] == i);
   CHECK(p != sorted);
 }
+
+}  // namespace synthetic_random_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace table_columns_test {
+
 using namespace salesmetrics;
 
 TEST_CASE("a store hands out views over its columns", "[table]") {
@@ -56,3 +58,5 @@ TEST_CASE("opportunity attributes", "[table]") {
   CHECK(v.attribute("segment")->labels->name(v.attribute("segment")->codes[1]) == "enterprise");
   CHECK_FALSE(v.attribute("region").has_value());
 }
+
+}  // namespace table_columns_test

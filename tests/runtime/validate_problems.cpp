@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace validate_problems_test {
+
 using namespace salesmetrics;
 
 namespace {
@@ -461,3 +463,5 @@ TEST_CASE("validation never changes the data", "[validate]") {
   CHECK(d.opportunities.stage == before.opportunities.stage);
   CHECK(d.stage_history.from_stage == before.stage_history.from_stage);
 }
+
+}  // namespace validate_problems_test

@@ -12,6 +12,8 @@
 #include <tuple>
 #include <vector>
 
+namespace weighting_commission_test {
+
 namespace w = salesmetrics::weighting;
 using salesmetrics::money;
 
@@ -293,3 +295,5 @@ TEST_CASE("brute force: cent-by-cent payouts on random plans", "[weighting][comm
     }
   }
 }
+
+}  // namespace weighting_commission_test

@@ -15,6 +15,8 @@
 #include <limits>
 #include <vector>
 
+namespace weighting_compare_test {
+
 namespace w = salesmetrics::weighting;
 
 namespace {
@@ -157,3 +159,5 @@ TEST_CASE("bootstrap interval: reproducible by seed and consistent with its defi
   CHECK_THROWS_WITH(w::bootstrap_mean_difference(a, b, {0, 0.9, 1}), Catch::Contains("resamples must be >= 1"));
   CHECK_THROWS_WITH(w::bootstrap_mean_difference(a, b, {10, 1.0, 1}), Catch::Contains("level must lie in (0, 1)"));
 }
+
+}  // namespace weighting_compare_test

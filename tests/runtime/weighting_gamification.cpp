@@ -14,6 +14,8 @@
 #include <random>
 #include <vector>
 
+namespace weighting_gamification_test {
+
 namespace w = salesmetrics::weighting;
 using namespace weighting_test;
 
@@ -156,3 +158,5 @@ TEST_CASE("challenges over a time window", "[weighting][challenges]") {
   CHECK_THROWS_WITH(w::evaluate_challenge<calls>(bad, r, day(5)), Catch::Contains("goal must be finite and > 0"));
   CHECK_THROWS_WITH(w::evaluate_challenge(c, "emails", r, day(5)), Catch::Contains("no column 'emails'"));
 }
+
+}  // namespace weighting_gamification_test

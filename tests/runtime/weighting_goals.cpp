@@ -12,6 +12,8 @@
 #include <random>
 #include <vector>
 
+namespace weighting_goals_test {
+
 namespace w = salesmetrics::weighting;
 using namespace weighting_test;
 
@@ -148,3 +150,5 @@ TEST_CASE("brute force: roll-up of random forests", "[weighting][goals][random]"
     }
   }
 }
+
+}  // namespace weighting_goals_test

@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <limits>
 
+namespace weighting_policies_test {
+
 namespace w = salesmetrics::weighting;
 
 static_assert(w::WeightingPolicy<w::exponential_decay<30.0>, double>);
@@ -54,3 +56,5 @@ TEST_CASE("stage probabilities", "[weighting][policies]") {
   for (std::size_t s = 0; s < 5; ++s) CHECK(f(s) == p(s));
   CHECK(std::isnan(f(9)));
 }
+
+}  // namespace weighting_policies_test

@@ -16,6 +16,8 @@
 #include <random>
 #include <vector>
 
+namespace weighting_scorecard_test {
+
 namespace w = salesmetrics::weighting;
 using namespace weighting_test;
 
@@ -336,3 +338,5 @@ TEST_CASE("brute force: weighted totals on random scorecards and data", "[weight
     }
   }
 }
+
+}  // namespace weighting_scorecard_test

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+namespace weighting_scorecard_config_test {
+
 namespace w = salesmetrics::weighting;
 using namespace weighting_test;
 
@@ -164,3 +166,5 @@ TEST_CASE("JSON syntax errors and files", "[weighting][config]") {
   CHECK_THROWS_WITH(w::load_scorecard_config(dir / "does_not_exist_weighting.json"),
                     Catch::Contains("cannot open the scorecard configuration file"));
 }
+
+}  // namespace weighting_scorecard_config_test
