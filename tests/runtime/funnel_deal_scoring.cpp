@@ -244,11 +244,22 @@ TEST_CASE("logistic regression: zero gradient at the optimum and agreement with 
       return gr;
     };
     CHECK(grad(m.coefficients()).cwiseAbs().maxCoeff() < 1e-8);
-    // Plain gradient descent from zero with step 1/Lipschitz(grad) = 1 / (||X||_2^2 / 4 + lambda).
+    // Accelerated gradient descent (Nesterov, FISTA's momentum) from zero with step
+    // 1/Lipschitz(grad) = 1 / (||X||_2^2 / 4 + lambda): an independent route to the optimum that
+    // needs far fewer steps than plain descent (which took 200,000 and 45 s under ASan).
     const Eigen::MatrixXd XtX = X.transpose() * X;
     const double lip = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(XtX).eigenvalues().maxCoeff() / 4 + lambda;
-    Eigen::VectorXd b = Eigen::VectorXd::Zero(6);
-    for (int it = 0; it < 200000; ++it) b -= grad(b) / lip;
+    Eigen::VectorXd b = Eigen::VectorXd::Zero(6), previous = b;
+    double t = 1;
+    int steps = 0;
+    for (; steps < 200000 && (steps < 100 || grad(b).cwiseAbs().maxCoeff() > 1e-11); ++steps) {
+      const double t_next = (1 + std::sqrt(1 + 4 * t * t)) / 2;
+      const Eigen::VectorXd y = b + ((t - 1) / t_next) * (b - previous);
+      previous = b;
+      b = y - grad(y) / lip;
+      t = t_next;
+    }
+    INFO("accelerated descent steps " << steps);
     CHECK((b - m.coefficients()).cwiseAbs().maxCoeff() < 1e-6);
     // Scoring = sigmoid(X b), with the NaN imputation and missing categories.
     std::vector<double> p(n);

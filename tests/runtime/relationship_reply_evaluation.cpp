@@ -91,7 +91,10 @@ TEST_CASE("evaluate_with_replies equals pairing then evaluating, across blocks a
     check_all(v, mx::group::rep, {});
     check_all(v, mx::group::by(mx::group::rep, mx::group::contact), {});
     const time_window last_month{from_unix(reltest::t_ref - 30 * reltest::day_s), from_unix(reltest::t_ref)};
-    check_all(v, mx::group::contact, mx::evaluate_options{.window = last_month});
+    check_sets<rel::their_threaded_emails, rel::our_replies, rel::our_reply_rate, rel::our_mean_reply_hours, rel::our_median_reply_hours>(
+        v, mx::group::contact, mx::evaluate_options{.window = last_month});
+    check_sets<rel::our_replies, rel::their_reply_rate, mx::activity_count, mx::emails_sent>(v, mx::group::contact,
+                                                                                             mx::evaluate_options{.window = last_month});
     crm_view promised = v;
     promised.activities.ts_sorted = true;
     check_sets<rel::their_threaded_emails, rel::our_replies>(promised, mx::group::rep, {});
@@ -113,7 +116,7 @@ TEST_CASE("evaluate_with_replies on a synthetic history (dense thread ids, many 
   sort_by_ts(d.activities);
   const crm_view v = d.view();
   check_all(v, mx::group::rep, {});
-  check_all(v, mx::group::account, {});
+  check_sets<rel::our_replies, rel::their_replies, rel::their_median_reply_hours>(v, mx::group::account, {});
   // the health inputs read the customer's replies to our e-mails
   check_sets<rel::health_score<>, rel::health_responsiveness<>, rel::our_replies>(
       v, mx::group::rep, mx::evaluate_options{.window = time_window{v.activities.ts[v.activities.size() / 2], from_unix(std::int64_t{1} << 40)}});
