@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <span>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -692,29 +693,50 @@ class engine {
     a.ctx_.data = &seen_as;
     return a;
   }
-  /// `owner.skip(i)` (and static `skips`) as in every_row: true for rows another accumulation adds.
+  /// Adds rows [begin, end), but those `owner.skip(i)` (and static `skips`, as in every_row)
+  /// leaves to another accumulation.
   template <class Owner>
   void accumulate_activity_rows(accumulation& a, std::size_t begin, std::size_t end, const Owner& owner) const {
-    using A = anchor::activity_time;
-    const activity_view& v = data_.activities;
-    constexpr auto leaves = std::make_index_sequence<leaves_of<activities_table, A>().size()>{};
-    const bool windowed = a.ctx_.window.from != time_window{}.from || a.ctx_.window.to != time_window{}.to;
-    if (dense_ && windowed) update_rows<activities_table, A, true, true>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
-    else if (dense_) update_rows<activities_table, A, true, false>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
-    else if (windowed) update_rows<activities_table, A, false, true>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
-    else update_rows<activities_table, A, false, false>(a.cs_, a.ctx_, v, begin, end, owner, leaves);
+    accumulate_rows(a, row_range{begin, end}, owner);
+  }
+  /// Adds the listed rows (any order).
+  void accumulate_activity_rows(accumulation& a, std::span<const std::uint32_t> rows) const {
+    accumulate_rows(a, row_list{rows.data(), rows.size()}, every_row{});
   }
   [[nodiscard]] partial take(accumulation& a) const { return to_partial(a.cs_); }
 
  private:
+  /// The rows a pass visits: a range, or a list.
+  struct row_range {
+    std::size_t begin, end;
+    [[nodiscard]] std::size_t size() const noexcept { return end - begin; }
+    [[nodiscard]] std::size_t operator[](std::size_t j) const noexcept { return begin + j; }
+  };
+  struct row_list {
+    const std::uint32_t* rows;
+    std::size_t count;
+    [[nodiscard]] std::size_t size() const noexcept { return count; }
+    [[nodiscard]] std::size_t operator[](std::size_t j) const noexcept { return rows[j]; }
+  };
+  template <class Rows, class Owner>
+  void accumulate_rows(accumulation& a, const Rows& rows, const Owner& owner) const {
+    using A = anchor::activity_time;
+    const activity_view& v = data_.activities;
+    constexpr auto leaves = std::make_index_sequence<leaves_of<activities_table, A>().size()>{};
+    const bool windowed = a.ctx_.window.from != time_window{}.from || a.ctx_.window.to != time_window{}.to;
+    if (dense_ && windowed) update_rows<activities_table, A, true, true>(a.cs_, a.ctx_, v, rows, owner, leaves);
+    else if (dense_) update_rows<activities_table, A, true, false>(a.cs_, a.ctx_, v, rows, owner, leaves);
+    else if (windowed) update_rows<activities_table, A, false, true>(a.cs_, a.ctx_, v, rows, owner, leaves);
+    else update_rows<activities_table, A, false, false>(a.cs_, a.ctx_, v, rows, owner, leaves);
+  }
 
   // The hot loop. Everything it reads besides the columns is copied into locals first: a store
   // to an int64 state may alias any int64/uint64 the compiler cannot see is private (span sizes,
   // window bounds, key sizes), which would force reloading them on every row. `skip` leaves out
   // rows another pass owns (accumulate_activity_rows); `ctx` is what the metrics see.
-  template <class T, class A, bool Dense, bool Windowed, class Skip, std::size_t... L>
-  void update_rows(chunk_state& cs, const eval_context& ctx, const typename T::view_type& view, std::size_t begin, std::size_t end,
-                   const Skip& skip, std::index_sequence<L...>) const {
+  template <class T, class A, bool Dense, bool Windowed, class Rows, class Skip, std::size_t... L>
+  void update_rows(chunk_state& cs, const eval_context& ctx, const typename T::view_type& view, const Rows& rows, const Skip& skip,
+                   std::index_sequence<L...>) const {
     constexpr auto idx = leaves_of<T, A>();
     const typename T::view_type v = view;
     const time_window window = ctx.window;
@@ -722,7 +744,9 @@ class engine {
     const std::array<std::uint64_t, arity> stride = stride_;
     state_type* const states = Dense ? cs.states.data() : nullptr;
     std::uint8_t* const touched = Dense ? cs.touched.data() : nullptr;
-    for (std::size_t i = begin; i < end; ++i) {
+    const Rows r = rows;
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      const std::size_t i = r[j];
       if constexpr (Skip::skips)
         if (skip.skip(i)) continue;
       const timestamp t = A::of(v, i);
@@ -828,9 +852,12 @@ class engine {
       std::vector<std::uint8_t> seen;
       std::vector<std::uint32_t> touched;
       partial& p = parts[t];
-      const std::size_t rows_here = block_start[first_block[t + 1]] - block_start[first_block[t]];
-      p.keys.reserve(rows_here / 2);  // a guess that spares most regrowth (groups <= rows)
-      p.states.reserve(rows_here / 2);
+      // Groups <= rows. Thread 0's partial becomes the result: it reserves room for every
+      // thread's groups (address space only: untouched pages take no memory), so appending the
+      // others never reallocates, which would hold old and new copies at once.
+      const std::size_t rows_here = t == 0 ? total : block_start[first_block[t + 1]] - block_start[first_block[t]];
+      p.keys.reserve(rows_here);
+      p.states.reserve(rows_here);
       for (std::size_t k = first_block[t]; k < first_block[t + 1]; ++k) {
         for (std::uint32_t r = block_start[k]; r < block_start[k + 1]; ++r) {
           const std::size_t i = rows[r];
@@ -863,6 +890,7 @@ class engine {
       parts[0].keys.insert(parts[0].keys.end(), parts[t].keys.begin(), parts[t].keys.end());
       parts[0].states.insert(parts[0].states.end(), std::make_move_iterator(parts[t].states.begin()),
                              std::make_move_iterator(parts[t].states.end()));
+      parts[t] = partial{};  // freed as soon as appended
     }
     return std::move(parts[0]);
   }
@@ -888,10 +916,10 @@ class engine {
         // An unbounded window only has to reject missing instants (no_time), which it does not
         // contain; anchors that are never missing skip the test entirely.
         const bool windowed = ctx_.window.from != time_window{}.from || ctx_.window.to != time_window{}.to || may_be_missing<A>();
-        if (dense_ && windowed) update_rows<T, A, true, true>(cs, ctx_, v, begin, end, every_row{}, leaves);
-        else if (dense_) update_rows<T, A, true, false>(cs, ctx_, v, begin, end, every_row{}, leaves);
-        else if (windowed) update_rows<T, A, false, true>(cs, ctx_, v, begin, end, every_row{}, leaves);
-        else update_rows<T, A, false, false>(cs, ctx_, v, begin, end, every_row{}, leaves);
+        if (dense_ && windowed) update_rows<T, A, true, true>(cs, ctx_, v, row_range{begin, end}, every_row{}, leaves);
+        else if (dense_) update_rows<T, A, true, false>(cs, ctx_, v, row_range{begin, end}, every_row{}, leaves);
+        else if (windowed) update_rows<T, A, false, true>(cs, ctx_, v, row_range{begin, end}, every_row{}, leaves);
+        else update_rows<T, A, false, false>(cs, ctx_, v, row_range{begin, end}, every_row{}, leaves);
       });
     }
   }

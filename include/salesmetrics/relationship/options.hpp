@@ -100,7 +100,15 @@ namespace detail {
   if (!detail::unbounded_above(window)) return window.to;
   std::int64_t latest_completed = std::numeric_limits<std::int64_t>::min();
   std::int64_t latest = std::numeric_limits<std::int64_t>::min();
-  for (std::size_t i = 0; i < activities.size(); ++i) {
+  const std::size_t n = activities.size();
+  std::size_t scan = n;
+  if (activities.ts_sorted && n > 0) {  // promised in ts order: the latest rows are at the end
+    latest = to_unix(activities.ts[n - 1]);
+    for (std::size_t i = n; i-- > 0 && latest_completed == std::numeric_limits<std::int64_t>::min();)
+      if (activities.status.empty() || activities.status[i] == activity_status::completed) latest_completed = to_unix(activities.ts[i]);
+    scan = 0;
+  }
+  for (std::size_t i = 0; i < scan; ++i) {
     const std::int64_t t = to_unix(activities.ts[i]);
     latest = t > latest ? t : latest;
     if ((activities.status.empty() || activities.status[i] == activity_status::completed) && t > latest_completed)

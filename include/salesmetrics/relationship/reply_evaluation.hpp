@@ -17,10 +17,10 @@
 // metric states at once, reading their replies from the buffer while it and the block's columns
 // are still in cache. So the pairing's per-row output (8 bytes per row written, and read again
 // by a second pass, plus its page faults) is gone: 8 bytes per thread of state and one buffer.
-// par(n): worker r owns the threads [r T / n, (r + 1) T / n) of the T thread ids, with their
-// e-mails, and the other rows of the r-th n-th of the table. Each worker sweeps every row, so
-// the replies of its threads are exact, but looks up state only for its threads and adds only
-// its own rows; the workers' partial states are merged in order, as par(n) merges chunks.
+// par(n): the rows are split into n ts ranges swept at once, each with its own per-thread state.
+// An e-mail whose reply is not inside its own range waits (it is left out of the update); once
+// every range is swept, the earliest e-mails of the ranges after it give it its reply, as
+// pair_replies stitches its ranges, and it is added then. The partial states merge in order.
 // When the one-sweep path does not apply (rows not in ts order, e-mails that only a subject
 // threads, thread ids too sparse to index: reply_pairing.hpp's fast-path conditions) this
 // pairs with pair_replies and evaluates over its annotation: the same results, at the cost
@@ -59,67 +59,123 @@ template <class... Ls> struct replies_read_by_all<metrics::type_list<Ls...>> {
   static constexpr unsigned value = (0u | ... | replies_read_by<Ls>());
 };
 
-/// The rows a fused worker adds: the threaded e-mails of its threads [first_thread,
-/// end_thread) and the other rows of [first_row, end_row).
-struct worker_rows {
+/// A reply the sweep of one ts range could not find: it may lie in a later range. The row is
+/// left out of the metric update until the later ranges are known.
+inline constexpr std::int64_t deferred_reply = std::numeric_limits<std::int64_t>::min() + 1;
+
+/// The rows a block's update leaves out: those whose reply is deferred.
+struct not_deferred {
   static constexpr bool skips = true;
-  const dense_id* thread_id;
-  const activity_type* type;
-  const activity_status* status;  // nullptr: no status column
-  dense_id first_thread, end_thread;
-  std::size_t first_row, end_row;
-  [[nodiscard]] bool skip(std::size_t i) const noexcept {
-    const dense_id t = thread_id[i];
-    const bool threaded = type[i] == activity_type::email && (status == nullptr || status[i] == activity_status::completed) && t >= 0;
-    return threaded ? (t < first_thread || t >= end_thread) : (i < first_row || i >= end_row);
-  }
+  const std::int64_t* replies;  // the block's buffer ...
+  std::size_t first;            // ... from this row on
+  [[nodiscard]] bool skip(std::size_t i) const noexcept { return replies[i - first] == deferred_reply; }
 };
 
-/// One worker's sweep: every row of the table backwards, block by block; each block's replies
-/// (of this worker's threads) go to a buffer that the block's metric update then reads.
-template <class Offset, reply_sides Sides, class Engine, class Owner>
-typename Engine::partial fused_worker(const Engine& engine, const annotated_view& base, const rows_in_order& rows, std::size_t slots,
-                                      std::int64_t first_ts, const Owner& owner) {
-  const activity_view& a = base.activities;
-  const std::size_t n = a.size();
+/// One ts range's share of the sweep: its per-thread state, its metric states, the view through
+/// which the metrics read the current block's replies, and its deferred e-mails.
+template <class Offset, reply_sides Sides, class Engine>
+struct fused_range {
+  std::vector<reply_state<Offset, Sides>> state;
+  std::vector<std::int64_t> replies;  // the block buffer
+  std::vector<std::uint32_t> deferred;  // rows, in descending order
+  annotated_view view;
+  typename Engine::accumulation acc;
+};
+
+/// Sweeps rows [first_row, end_row) backwards, block by block (blocks end between instants):
+/// the block's replies go to the buffer, then the block's rows to the metric states. With
+/// `defer`, an e-mail without a reply in the range waits (fused_range::deferred).
+template <class Offset, reply_sides Sides, class Engine>
+void sweep_range(const Engine& engine, fused_range<Offset, Sides, Engine>& w, const rows_in_order& rows, std::int64_t first_ts,
+                 std::size_t first_row, std::size_t end_row, bool defer) {
+  const activity_view& a = w.view.activities;
   const timestamp* const ts = a.ts.data();
   const direction* const dir = a.direction.data();
-  std::vector<reply_state<Offset, Sides>> state(slots);
-  std::vector<std::int64_t> replies(fused_block_rows);
-  annotated_view view = base;  // the metrics read the current block's replies through it
-  auto acc = engine.start(view);
-  for (std::size_t end = n; end > 0;) {
-    std::size_t begin = end > fused_block_rows ? end - fused_block_rows : 0;
-    while (begin > 0 && ts[begin - 1] == ts[begin]) --begin;  // an instant is never split
-    if (end - begin > replies.size()) replies.resize(end - begin);
-    sweep_replies(rows, begin, end, ts, dir, first_ts, state.data(), replies.data(), begin);
-    view.reply_ts = std::span<const std::int64_t>(replies.data(), end - begin);
-    view.reply_first = begin;
-    engine.accumulate_activity_rows(acc, begin, end, owner);
+  for (std::size_t end = end_row; end > first_row;) {
+    std::size_t begin = end - first_row > fused_block_rows ? end - fused_block_rows : first_row;
+    while (begin > first_row && ts[begin - 1] == ts[begin]) --begin;  // an instant is never split
+    if (end - begin > w.replies.size()) w.replies.resize(end - begin);
+    std::int64_t* const out = w.replies.data();
+    sweep_replies(rows, begin, end, ts, dir, first_ts, w.state.data(), out, begin);
+    w.view.reply_ts = std::span<const std::int64_t>(out, end - begin);
+    w.view.reply_first = begin;
+    if (defer) {
+      for (std::size_t i = end; i-- > begin;)
+        if (out[i - begin] == no_reply) {
+          w.deferred.push_back(static_cast<std::uint32_t>(i));
+          out[i - begin] = deferred_reply;
+        }
+      engine.accumulate_activity_rows(w.acc, begin, end, not_deferred{out, begin});
+    } else {
+      engine.accumulate_activity_rows(w.acc, begin, end, typename Engine::every_row{});
+    }
     end = begin;
   }
-  return engine.take(acc);
 }
 
+/// The deferred e-mails of a range take their replies from `later` (the earliest e-mails of
+/// every later range) and go to the metric states, a window of at most a block of rows at a time.
+template <class Offset, reply_sides Sides, class Engine>
+void add_deferred(const Engine& engine, fused_range<Offset, Sides, Engine>& w, const rows_in_order& rows, std::int64_t first_ts,
+                  const reply_state<Offset, Sides>* later) {
+  constexpr Offset none = reply_state<Offset, Sides>::none;
+  const direction* const dir = w.view.activities.direction.data();
+  const std::vector<std::uint32_t>& d = w.deferred;
+  for (std::size_t g = 0; g < d.size();) {
+    const std::size_t top = d[g];
+    std::size_t e = g;
+    while (e < d.size() && top - d[e] < fused_block_rows) ++e;
+    const std::size_t low = d[e - 1];
+    if (top - low + 1 > w.replies.size()) w.replies.resize(top - low + 1);
+    for (std::size_t j = g; j < e; ++j) {
+      const std::size_t i = d[j];
+      const Offset r = reply_in(later[rows.slot(i)], dir[i] == direction::inbound);
+      w.replies[i - low] = r == none ? no_reply : first_ts + r;
+    }
+    w.view.reply_ts = std::span<const std::int64_t>(w.replies.data(), top - low + 1);
+    w.view.reply_first = low;
+    engine.accumulate_activity_rows(w.acc, std::span<const std::uint32_t>(d.data() + g, e - g));
+    g = e;
+  }
+}
+
+/// par(n): the rows are split into n ts ranges (at changes of instant) swept at once, each with
+/// its own per-thread state; an e-mail without a reply inside its range waits. The states of
+/// the ranges after each range then give the waiting e-mails their replies (as pair_replies
+/// stitches its ranges), and they are added. The metric states merge in range order.
 template <class Offset, reply_sides Sides, class Engine>
 typename Engine::partial fused_sweep(const Engine& engine, const annotated_view& base, const sweep_plan& plan, unsigned threads) {
   const activity_view& a = base.activities;
   const std::size_t n = a.size();
   const activity_status* const status = a.status.empty() ? nullptr : a.status.data();
-  threads = static_cast<unsigned>(std::clamp<std::size_t>(std::min(n, plan.id_slots), 1, std::max(1u, threads)));
-  if (threads == 1) {
-    const rows_in_order rows{a.thread_id.data(), a.type.data(), status, a.ts.data(), no_time};
-    return fused_worker<Offset, Sides>(engine, base, rows, plan.id_slots, plan.first, typename Engine::every_row{});
+  const rows_in_order rows{a.thread_id.data(), a.type.data(), status, a.ts.data(), no_time};
+  const unsigned ranges = static_cast<unsigned>(std::clamp<std::size_t>(n, 1, std::max(1u, threads)));
+  std::vector<std::size_t> bounds(ranges + 1);
+  for (unsigned r = 0; r <= ranges; ++r) {
+    std::size_t b = n * r / ranges;
+    if (r > 0) b = std::max(b, bounds[r - 1]);
+    while (b > 0 && b < n && a.ts[b - 1] == a.ts[b]) ++b;
+    bounds[r] = b;
   }
-  std::vector<typename Engine::partial> parts(threads);
-  salesmetrics::detail::run_on_threads(threads, [&](unsigned r) {
-    const auto lo = static_cast<dense_id>(plan.id_slots * r / threads), hi = static_cast<dense_id>(plan.id_slots * (r + 1) / threads);
-    const rows_in_order rows{a.thread_id.data(), a.type.data(), status, a.ts.data(), no_time, lo, hi};
-    const worker_rows owner{a.thread_id.data(), a.type.data(), status, lo, hi, n * r / threads, n * (r + 1) / threads};
-    parts[r] = fused_worker<Offset, Sides>(engine, base, rows, static_cast<std::size_t>(hi - lo), plan.first, owner);
+  std::vector<fused_range<Offset, Sides, Engine>> w(ranges);
+  for (auto& x : w) {
+    x.view = base;
+    x.replies.resize(fused_block_rows);
+  }
+  salesmetrics::detail::run_on_threads(ranges, [&](unsigned r) {
+    w[r].state.assign(plan.id_slots, reply_state<Offset, Sides>{});
+    w[r].acc = engine.start(w[r].view);
+    sweep_range(engine, w[r], rows, plan.first, bounds[r], bounds[r + 1], r + 1 < ranges);
   });
-  for (unsigned r = 1; r < threads; ++r) parts[0].merge(parts[r]);  // worker order: deterministic
-  return std::move(parts[0]);
+  if (ranges > 1) {
+    // w[r].state becomes the earliest e-mails of ranges r.. (suffix); range r reads w[r + 1]'s.
+    for (unsigned r = ranges - 1; r-- > 1;)
+      for (std::size_t s = 0; s < plan.id_slots; ++s) keep_earliest(w[r].state[s], w[r + 1].state[s]);
+    salesmetrics::detail::run_on_threads(ranges - 1, [&](unsigned r) { add_deferred(engine, w[r], rows, plan.first, w[r + 1].state.data()); });
+  }
+  typename Engine::partial out = engine.take(w[0].acc);
+  for (unsigned r = 1; r < ranges; ++r) out.merge(engine.take(w[r].acc));  // range order: deterministic
+  return out;
 }
 
 /// The annotated view the definition above evaluates over (its reply column set by the caller).

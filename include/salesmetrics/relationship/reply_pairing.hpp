@@ -95,6 +95,21 @@ struct reply_state<Offset, reply_sides::theirs> {
   Offset next_in = none;
 };
 
+/// The reply an e-mail of direction `inbound` finds in a thread's state (none: none, or its
+/// side is not paired).
+template <class Offset, reply_sides Sides>
+[[nodiscard]] constexpr Offset reply_in(const reply_state<Offset, Sides>& s, bool inbound) noexcept {
+  if constexpr (Sides == reply_sides::both) return inbound ? s.next_out : s.next_in;
+  else if constexpr (Sides == reply_sides::ours) return inbound ? s.next_out : reply_state<Offset, Sides>::none;
+  else return inbound ? reply_state<Offset, Sides>::none : s.next_in;
+}
+/// x becomes the earlier of x's and y's e-mails of each side (the states of two ts ranges).
+template <class Offset, reply_sides Sides>
+constexpr void keep_earliest(reply_state<Offset, Sides>& x, const reply_state<Offset, Sides>& y) noexcept {
+  if constexpr (Sides != reply_sides::theirs) x.next_out = std::min(x.next_out, y.next_out);
+  if constexpr (Sides != reply_sides::ours) x.next_in = std::min(x.next_in, y.next_in);
+}
+
 /// The rows themselves, already in ts order, each e-mail's thread id its slot (the fast path).
 /// Only the threads [first_thread, end_thread) are this sequence's, at slot thread - first_thread
 /// (a fused pass gives each worker a range of threads: reply_evaluation.hpp).
