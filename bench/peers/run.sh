@@ -2,13 +2,13 @@
 # bench/peers/run.sh: salesmetrics vs DuckDB, Polars and pandas on the reference queries Q1-Q5.
 #
 #   ./run.sh SIZE          SIZE = 1M | 10M | 100M (only when asked: slow) | a plain activity count
-#   ./run.sh scaling       our Q1-Q5 at 1M, 3M, 10M, 30M: time and peak memory -> results/scaling.svg
+#   ./run.sh scaling       our Q1-Q5 at 1M, 3M, 10M, 30M, 100M: time and peak memory -> results/scaling.svg
 #
 # Environment: RUNS=7 (timed runs per query, after one warm-up), THREADS=1,2,
 #   ENGINES="salesmetrics cpp duckdb polars polars-streaming pandas" (a subset runs only those;
 #   cpp is the hand-written single-threaded loop of ../shared/peers/cpp/queries.cpp, compiled from
 #   there when that directory exists beside the repository: the "abstraction costs nothing" bar),
-#   SCALING_SIZES="1M 3M 10M 30M", SCALING_RUNS=5, CXX=g++.
+#   SCALING_SIZES="1M 3M 10M 30M 100M", SCALING_RUNS=5, CXX=g++.
 # It installs what is missing (npm packages of package.json here, Debian python3-pandas), builds
 # the C++ programs with g++ against ../../include, generates the data once per size with OUR
 # generator (data/<SIZE>/, cached), measures the memory read bandwidth, runs every engine, checks
@@ -97,7 +97,7 @@ machine() {
 
 # ---- scaling mode ------------------------------------------------------------------------------------
 if [ "$MODE" = scaling ]; then
-  SIZES=${SCALING_SIZES:-"1M 3M 10M 30M"}
+  SIZES=${SCALING_SIZES:-"1M 3M 10M 30M 100M"}
   SRUNS=${SCALING_RUNS:-5}
   OUT=results/scaling
   mkdir -p "$OUT"

@@ -337,12 +337,7 @@ class engine {
   result_table<Requested...> finish(const partial& p, const Policy& policy = seq) {
     const std::size_t n = p.keys.size();
     result_table<Requested...> out;
-    out.key_names = {std::string(Ks::name)...};
-    out.key_values.assign(arity, std::vector<std::int64_t>(n));
-    out.key_labels.resize(arity);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (label_component<I>(p, out.key_labels[I]), ...);
-    }(std::index_sequence_for<Ks...>{});
+    label_rows(p.keys, out);
     out.resize(n);
     constexpr bool labels_in_context = (all_needs & needs::group_label) != 0;
     constexpr std::size_t groups_per_thread = 16384;  // below this a thread costs more than it saves
@@ -351,7 +346,6 @@ class engine {
     auto fill = [&](std::size_t begin, std::size_t end) {
       typename Set::group_results results{};
       for (std::size_t g = begin; g < end; ++g) {
-        for (std::size_t k = 0; k < arity; ++k) out.key_values[k][g] = p.keys[g][k] == none_key ? -1 : p.keys[g][k];
         if constexpr (labels_in_context) ctx_.group_label = out.key_label(g);
         compute_results(p.states[g], results, std::make_index_sequence<Set::all::size>{});
         out.template set_row<typename Set::group_results, Set>(g, results);
@@ -363,6 +357,31 @@ class engine {
   }
 
   [[nodiscard]] const eval_context& context() const noexcept { return ctx_; }
+
+  /// run() then finish(), streaming the partitioned path's groups into the result rows.
+  template <class... Requested, class Policy>
+  result_table<Requested...> evaluate_table(const Policy& policy) {
+    constexpr bool labels_in_context = (all_needs & needs::group_label) != 0;  // finish() sets the label per group
+    if constexpr (one_source && !labels_in_context) {
+      activity_rows_ = window_activity_rows();
+      if (!dense_ && partitions_fit()) return table_partitioned<Requested...>(std::max(1u, policy.threads()));
+    }
+    return finish<Requested...>(run(policy), policy);
+  }
+
+  /// The result's key columns: names, values (-1 = none) and labels, one row per key.
+  template <class... Requested>
+  void label_rows(const std::vector<typename partial::key_type>& keys, result_table<Requested...>& out) const {
+    const std::size_t n = keys.size();
+    out.key_names = {std::string(Ks::name)...};
+    out.key_values.assign(arity, std::vector<std::int64_t>(n));
+    for (std::size_t g = 0; g < n; ++g)
+      for (std::size_t k = 0; k < arity; ++k) out.key_values[k][g] = keys[g][k] == none_key ? -1 : keys[g][k];
+    out.key_labels.resize(arity);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (label_component<I>(keys, out.key_labels[I]), ...);
+    }(std::index_sequence_for<Ks...>{});
+  }
 
 
  private:
@@ -791,6 +810,30 @@ class engine {
   }
 
   partial run_partitioned(unsigned threads) const {
+    std::vector<partial> parts;
+    partition_pass(threads, parts, [&](partial& p, std::size_t groups_at_most) {
+      p.keys.reserve(groups_at_most);
+      p.states.reserve(groups_at_most);
+    }, [&](partial& p, std::uint64_t code, state_type& st) {
+      p.keys.push_back(key_of(code));
+      p.states.push_back(std::move(st));
+    });
+    for (std::size_t t = 1; t < parts.size(); ++t) {  // disjoint blocks, in order: concatenate
+      parts[0].keys.insert(parts[0].keys.end(), parts[t].keys.begin(), parts[t].keys.end());
+      parts[0].states.insert(parts[0].states.end(), std::make_move_iterator(parts[t].states.begin()),
+                             std::make_move_iterator(parts[t].states.end()));
+      parts[t] = partial{};  // freed as soon as appended
+    }
+    return std::move(parts[0]);
+  }
+
+  /// The partitioned pass: `out` gets one collector per thread; each receives the groups of its
+  /// blocks in code order, `add(collector, code, state)`, after `reserve(collector, bound)`.
+  /// Thread 0's collector is told every thread's bound: it is the one the others are appended
+  /// to, and its room (address space only: untouched pages take no memory) spares a
+  /// reallocation that would hold old and new copies at once.
+  template <class Collector, class Reserve, class Add>
+  void partition_pass(unsigned threads, std::vector<Collector>& out, Reserve&& reserve, Add&& add) const {
     using T = typename leaf<0>::table;
     using A = anchor_of_t<leaf<0>>;
     const typename T::view_type v = T::of(data_);
@@ -845,19 +888,14 @@ class engine {
       while (k < blocks && block_start[k] < target) ++k;
       first_block[t] = t == 0 ? 0 : k;
     }
-    std::vector<partial> parts(threads);
+    out.resize(threads);
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
       constexpr std::size_t width = std::size_t{1} << block_bits;
       std::vector<state_type> slots;  // grown to the largest slot used (small inputs stay small)
       std::vector<std::uint8_t> seen;
       std::vector<std::uint32_t> touched;
-      partial& p = parts[t];
-      // Groups <= rows. Thread 0's partial becomes the result: it reserves room for every
-      // thread's groups (address space only: untouched pages take no memory), so appending the
-      // others never reallocates, which would hold old and new copies at once.
-      const std::size_t rows_here = t == 0 ? total : block_start[first_block[t + 1]] - block_start[first_block[t]];
-      p.keys.reserve(rows_here);
-      p.states.reserve(rows_here);
+      Collector& p = out[t];
+      reserve(p, t == 0 ? total : block_start[first_block[t + 1]] - block_start[first_block[t]]);  // groups <= rows
       for (std::size_t k = first_block[t]; k < first_block[t + 1]; ++k) {
         for (std::uint32_t r = block_start[k]; r < block_start[k + 1]; ++r) {
           const std::size_t i = rows[r];
@@ -879,20 +917,42 @@ class engine {
         }
         std::sort(touched.begin(), touched.end());
         for (std::uint32_t local : touched) {
-          p.keys.push_back(key_of((static_cast<std::uint64_t>(k) << block_bits) | local));
-          p.states.push_back(std::move(slots[local]));
+          add(p, (static_cast<std::uint64_t>(k) << block_bits) | local, slots[local]);
           seen[local] = 0;
         }
         touched.clear();
       }
     });
-    for (unsigned t = 1; t < threads; ++t) {  // disjoint blocks, in order: concatenate
-      parts[0].keys.insert(parts[0].keys.end(), parts[t].keys.begin(), parts[t].keys.end());
-      parts[0].states.insert(parts[0].states.end(), std::make_move_iterator(parts[t].states.begin()),
-                             std::make_move_iterator(parts[t].states.end()));
-      parts[t] = partial{};  // freed as soon as appended
+  }
+
+  /// evaluate() on the partitioned path: each block's groups go straight to result rows (key
+  /// and requested results), never into a partial of every group's states (at Q2's 170,000
+  /// groups of 144 bytes, 24 MB that the results then sat next to).
+  template <class... Requested>
+  result_table<Requested...> table_partitioned(unsigned threads) const {
+    struct rows_of_thread {
+      std::vector<typename partial::key_type> keys;
+      result_table<Requested...> table;
+      typename Set::group_results results{};  // one group's, computed in place
+    };
+    std::vector<rows_of_thread> parts;
+    partition_pass(threads, parts, [](rows_of_thread& r, std::size_t groups_at_most) {
+      r.keys.reserve(groups_at_most);
+      r.table.reserve(groups_at_most);
+    }, [&](rows_of_thread& r, std::uint64_t code, state_type& st) {
+      compute_results(st, r.results, std::make_index_sequence<Set::all::size>{});
+      r.keys.push_back(key_of(code));
+      r.table.template append_row<typename Set::group_results, Set>(r.results);
+    });
+    result_table<Requested...> out = std::move(parts[0].table);
+    std::vector<typename partial::key_type> keys = std::move(parts[0].keys);
+    for (std::size_t t = 1; t < parts.size(); ++t) {  // disjoint blocks, in order: concatenate
+      keys.insert(keys.end(), parts[t].keys.begin(), parts[t].keys.end());
+      out.append(parts[t].table);
+      parts[t] = rows_of_thread{};  // freed as soon as appended
     }
-    return std::move(parts[0]);
+    label_rows(keys, out);
+    return out;
   }
 
   /// Anchors whose instant is a required column are never missing.
@@ -977,9 +1037,9 @@ class engine {
   /// ordered pass over the dictionary rather than a random read per group); rows index them.
   /// A key space far larger than the groups is sorted by value instead of marked.
   template <std::size_t I>
-  void label_component(const partial& p, key_label_column& labels) const {
+  void label_component(const std::vector<typename partial::key_type>& keys, key_label_column& labels) const {
     const auto& b = std::get<I>(bound_);
-    const std::size_t n = p.keys.size();
+    const std::size_t n = keys.size();
     labels.index.resize(n);
     labels.pool.clear();
     constexpr auto unused = std::numeric_limits<std::uint32_t>::max();
@@ -988,7 +1048,7 @@ class engine {
       std::vector<std::uint32_t> slot(static_cast<std::size_t>(codes), unused);
       bool fits = true;  // partials from other shards may hold values this data's key space lacks
       for (std::size_t g = 0; fits && g < n; ++g) {
-        const std::uint64_t c = b.code_of_value(p.keys[g][I]);
+        const std::uint64_t c = b.code_of_value(keys[g][I]);
         fits = c < codes;
         if (fits) slot[static_cast<std::size_t>(c)] = 0;
       }
@@ -998,13 +1058,13 @@ class engine {
           slot[c] = static_cast<std::uint32_t>(labels.pool.size());
           labels.pool.push_back(b.label(b.value(c)));
         }
-        for (std::size_t g = 0; g < n; ++g) labels.index[g] = slot[static_cast<std::size_t>(b.code_of_value(p.keys[g][I]))];
+        for (std::size_t g = 0; g < n; ++g) labels.index[g] = slot[static_cast<std::size_t>(b.code_of_value(keys[g][I]))];
         return;
       }
     }
     // Sorted by value (labelled by value, so values outside the key space are labelled too).
     std::vector<std::pair<std::int64_t, std::uint32_t>> by_value(n);
-    for (std::size_t g = 0; g < n; ++g) by_value[g] = {p.keys[g][I], static_cast<std::uint32_t>(g)};
+    for (std::size_t g = 0; g < n; ++g) by_value[g] = {keys[g][I], static_cast<std::uint32_t>(g)};
     std::sort(by_value.begin(), by_value.end());
     for (std::size_t j = 0; j < n; ++j) {
       if (j == 0 || by_value[j].first != by_value[j - 1].first) labels.pool.push_back(b.label(by_value[j].first));
@@ -1076,7 +1136,7 @@ template <class... Metrics, class Key, ExecutionPolicy Policy = sequential_polic
     using composite = typename detail::as_composite<Key>::type;
     if constexpr (detail::keys_ok<set, composite>()) {
       typename detail::engine_for<set, composite>::type e(data, detail::as_composite<Key>::make(key), opts);
-      return e.template finish<Metrics...>(e.run(policy), policy);
+      return e.template evaluate_table<Metrics...>(policy);
     }
   }
 }

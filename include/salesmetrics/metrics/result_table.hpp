@@ -199,6 +199,20 @@ class result_table {
   void set_row(std::size_t row, const Results& all) {
     ((std::get<I<Requested>()>(columns_)[row] = std::get<detail::index_in<Requested, typename Set::all>::value>(all)), ...);
   }
+  /// The engine's streaming path: room for n rows, a row appended, another table's rows appended.
+  void reserve(std::size_t n) {
+    std::apply([n](auto&... c) { (c.reserve(n), ...); }, columns_);
+  }
+  template <class Results, class Set>
+  void append_row(const Results& all) {
+    (std::get<I<Requested>()>(columns_).push_back(std::get<detail::index_in<Requested, typename Set::all>::value>(all)), ...);
+  }
+  void append(const result_table& other) {
+    [&]<std::size_t... C>(std::index_sequence<C...>) {
+      ((std::get<C>(columns_).insert(std::get<C>(columns_).end(), std::get<C>(other.columns_).begin(), std::get<C>(other.columns_).end())),
+       ...);
+    }(std::index_sequence_for<Requested...>{});
+  }
 
  private:
   template <class M> static constexpr std::size_t I() { return detail::index_in<M, requested>::value; }
