@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 namespace metrics_smoke_test {
 
 using namespace salesmetrics;
@@ -117,6 +119,43 @@ TEST_CASE("row filters: a group appears when a row reaches it that one of its me
   const auto mixed = evaluate<open_count, created_count>(d.view(), group::rep);
   REQUIRE(mixed.rows() == 3);
   CHECK(mixed.column<open_count>()[2] == 0);
+}
+
+TEST_CASE("a rep x contact key space of 4e10 codes: partitioned in wider blocks, seq and par", "[metrics]") {
+  // 200,000 reps x 200,000 contacts: more codes than 2^22 cache-sized blocks cover, so the
+  // partitioned path widens its blocks; the groups must still be exact and in key order.
+  crm_data d;
+  d.dictionaries.reps = dictionary::integers(200000);
+  d.dictionaries.contacts = dictionary::integers(200000);
+  auto& a = d.activities;
+  std::uint64_t x = 12345;
+  auto next = [&x] { x = x * 6364136223846793005ULL + 1442695040888963407ULL; return x >> 33; };
+  std::map<std::pair<dense_id, dense_id>, std::pair<std::int64_t, std::int64_t>> expected;  // count, e-mails sent
+  for (int i = 0; i < 5000; ++i) {
+    const auto rep = static_cast<dense_id>(next() % (i % 3 == 0 ? 20 : 200000));  // some pairs repeat
+    const auto contact = static_cast<dense_id>(next() % (i % 3 == 0 ? 20 : 200000));
+    const bool email_out = next() % 2 == 0;
+    a.ts.push_back(from_unix(1000 + i));
+    a.type.push_back(email_out ? activity_type::email : activity_type::meeting);
+    a.direction.push_back(direction::outbound);
+    a.rep_id.push_back(rep);
+    a.contact_id.push_back(contact);
+    auto& e = expected[{rep, contact}];
+    ++e.first;
+    e.second += email_out;
+  }
+  for (const unsigned threads : {1u, 3u}) {
+    const auto r = evaluate<activity_count, emails_sent>(d.view(), group::by(group::rep, group::contact), {}, par(threads));
+    REQUIRE(r.rows() == expected.size());
+    std::size_t row = 0;
+    for (const auto& [key, e] : expected) {
+      CHECK(r.key_values[0][row] == key.first);
+      CHECK(r.key_values[1][row] == key.second);
+      CHECK(r.column<activity_count>()[row] == e.first);
+      CHECK(r.column<emails_sent>()[row] == e.second);
+      ++row;
+    }
+  }
 }
 
 }  // namespace metrics_smoke_test

@@ -796,17 +796,25 @@ class engine {
   // counting sort), then each block's rows update its dense slots and the block's few touched
   // slots, sorted, become its groups: no hashing, groups already in code order, and threads
   // that take disjoint blocks produce disjoint groups that are simply concatenated. Costs 4
-  // bytes per row kept plus 4 bytes per block and thread; used when blocks are at most 2^22.
+  // bytes per row kept plus 4 bytes per block and thread. Blocks stay at most 2^22: a larger
+  // key space takes wider blocks (rep x contact at 100M activities: 20,000 x 2,000,001 codes
+  // in blocks of 2^14), up to 16 times the cache-sized width; beyond that, the hash.
   static constexpr bool one_source = []<std::size_t... I>(std::index_sequence<I...>) {
     return ((std::is_same_v<typename leaf<I>::table, typename leaf<0>::table> &&
              std::is_same_v<anchor_of_t<leaf<I>>, anchor_of_t<leaf<0>>>) && ...);
   }(std::make_index_sequence<leaf_count>{});
-  static constexpr unsigned block_bits =
+  static constexpr unsigned cache_block_bits =
       std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{1} << 20) / sizeof(state_type))) - 1u, 8u, 18u);
+  static constexpr unsigned max_block_count_bits = 22;
+  /// The block width for this key space: cache-sized, or wider so that there are at most 2^22 blocks.
+  [[nodiscard]] unsigned block_bits() const noexcept {
+    const auto space_bits = static_cast<unsigned>(std::bit_width(cardinality_ - 1));
+    return std::max(cache_block_bits, space_bits > max_block_count_bits ? space_bits - max_block_count_bits : 0u);
+  }
 
   [[nodiscard]] bool partitions_fit() const noexcept {
     const std::size_t rows = leaf<0>::table::of(data_).size();
-    return rows <= std::numeric_limits<std::uint32_t>::max() && ((cardinality_ - 1) >> block_bits) < (std::uint64_t{1} << 22);
+    return rows <= std::numeric_limits<std::uint32_t>::max() && block_bits() <= cache_block_bits + 4;
   }
 
   partial run_partitioned(unsigned threads) const {
@@ -839,6 +847,7 @@ class engine {
     const typename T::view_type v = T::of(data_);
     const auto [first, last] = std::is_same_v<A, anchor::activity_time> ? activity_rows_ : std::pair<std::size_t, std::size_t>{0, v.size()};
     const std::size_t n = last - first;
+    const unsigned block_bits = this->block_bits();
     const auto blocks = static_cast<std::size_t>(((cardinality_ - 1) >> block_bits) + 1);
     const bool windowed = ctx_.window.from != time_window{}.from || ctx_.window.to != time_window{}.to || may_be_missing<A>();
     threads = static_cast<unsigned>(std::clamp<std::size_t>(n, 1, threads));
@@ -860,7 +869,7 @@ class engine {
     std::vector<std::vector<std::uint32_t>> at(threads, std::vector<std::uint32_t>(blocks + 1, 0));
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
       std::uint32_t* const c = at[t].data();
-      each_row(chunk(t), chunk(t + 1), [c](std::size_t, std::uint64_t code) { ++c[code >> block_bits]; });
+      each_row(chunk(t), chunk(t + 1), [c, block_bits](std::size_t, std::uint64_t code) { ++c[code >> block_bits]; });
     });
     std::vector<std::uint32_t> block_start(blocks + 1, 0);
     std::uint32_t total = 0;
@@ -878,7 +887,9 @@ class engine {
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
       std::uint32_t* const pos = at[t].data();
       std::uint32_t* const out = rows.data();
-      each_row(chunk(t), chunk(t + 1), [pos, out](std::size_t i, std::uint64_t code) { out[pos[code >> block_bits]++] = static_cast<std::uint32_t>(i); });
+      each_row(chunk(t), chunk(t + 1), [pos, out, block_bits](std::size_t i, std::uint64_t code) {
+        out[pos[code >> block_bits]++] = static_cast<std::uint32_t>(i);
+      });
     });
     at.clear();
     // 4. blocks, split between threads by rows: dense slots per block, groups in code order
@@ -890,7 +901,7 @@ class engine {
     }
     out.resize(threads);
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
-      constexpr std::size_t width = std::size_t{1} << block_bits;
+      const std::size_t width = std::size_t{1} << block_bits;
       std::vector<state_type> slots;  // grown to the largest slot used (small inputs stay small)
       std::vector<std::uint8_t> seen;
       std::vector<std::uint32_t> touched;
