@@ -7,16 +7,17 @@
 // and evaluating Metrics with metrics::evaluate over the annotated view of `data` whose current
 // window is opts.window, seen from opts.as_of (default as in options.hpp: the window's end when
 // it is bounded above, else one second after the latest completed activity), with no previous
-// window and the default relationship_options. Every metric must read activities by their ts (the reply metrics,
-// interaction counts, activity counts ...): a static_assert says so otherwise.
-// Only the replies its metrics read are paired (reply_sides in annotated_view.hpp): e.g. for
-// our replies, the customer's e-mails look up the thread's next e-mail of ours and ours are
-// only recorded, as 4 bytes per thread. How: no reply column is materialised. The activity rows are swept backwards in ts order in
+// window and the default relationship_options. Every metric must read activities by their ts
+// (the reply metrics, interaction counts, activity counts ...): a static_assert says so otherwise.
+// Only the replies the metrics read are paired (replies_read, annotated_view.hpp): for our
+// replies alone, the customer's e-mails look up the thread's next e-mail of ours and ours are
+// only recorded, in 4 bytes per thread (8 for both sides).
+// How: no reply column is materialised. The activity rows are swept backwards in ts order in
 // blocks of about 16,384 rows (cut between instants, which the sweep never splits); the sweep
 // writes a block's replies into a buffer of that size and the block's rows are added to the
 // metric states at once, reading their replies from the buffer while it and the block's columns
-// are still in cache. So the pairing's per-row output (8 bytes per row written, and read again
-// by a second pass, plus its page faults) is gone: 8 bytes per thread of state and one buffer.
+// are still in cache. So the pairing's per-row output (8 bytes per row, written and read again
+// by a second pass, plus its page faults) is gone.
 // par(n): the rows are split into n ts ranges swept at once, each with its own per-thread state.
 // An e-mail whose reply is not inside its own range waits (it is left out of the update); once
 // every range is swept, the earliest e-mails of the ranges after it give it its reply, as
