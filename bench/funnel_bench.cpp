@@ -38,10 +38,12 @@ const funnel_test::history_store& history() {
   return h;
 }
 
+// mode 0: counts only (dwell = false, no ts read); 1: counts and mean dwell; 2: with the exact median dwell.
 void BM_fit_transitions(benchmark::State& state) {
   const auto& h = history();
   fn::transition_options o;
-  o.median = state.range(0) != 0;
+  o.dwell = state.range(0) != 0;
+  o.median = state.range(0) == 2;
   for (auto _ : state) {
     fn::transition_fit f = fn::fit_transitions(h.view(), layout(), o);
     benchmark::DoNotOptimize(f.counts.data());
@@ -49,7 +51,7 @@ void BM_fit_transitions(benchmark::State& state) {
   state.counters["rows"] = static_cast<double>(h.opportunity_id.size());
   state.counters["transitions"] = static_cast<double>(fn::fit_transitions(h.view(), layout(), o).transitions);
 }
-BENCHMARK(BM_fit_transitions)->Arg(0)->Arg(1)->ArgName("median")->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(BM_fit_transitions)->Arg(0)->Arg(1)->Arg(2)->ArgName("mode")->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 void BM_count_funnel(benchmark::State& state) {
   const auto& h = history();

@@ -5,8 +5,8 @@
 // reference. A dictionary assigns dense ids to the user's textual ids (Salesforce ids, names) in
 // first-seen order and maps them back for output. A dictionary of integer ids ("0".."n-1",
 // dictionary::integers) keeps no index: the name is the id, parsed on lookup (an index costs
-// about 70 bytes per id: 30 MB for the 400,000 contacts and deals of a 10M-activity history);
-// encoding a name out of that sequence builds the index once.
+// about 80 bytes per id, measured: 33 MB for the 422,000 reps, contacts, accounts and deals of
+// a 10M-activity history); encoding a name out of that sequence builds the index once.
 #pragma once
 #include <salesmetrics/core/config.hpp>
 

@@ -81,12 +81,14 @@ using count_vector = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
 struct transition_options {
   /// Dwell times need the ts column; false fits the counts only (the pass does not read ts, so
   /// it neither checks it: dwell_mean_days and dwell_median_days are NaN, dwell_count still
-  /// counts the steps that would give a sample). About a third faster (bench/funnel_bench.cpp).
+  /// counts the steps that would give a sample). 40 % less time (bench/funnel_bench.cpp, 13.4M
+  /// rows: 119 against 201 ms).
   bool dwell = true;
   /// Exact median dwell keeps every dwell sample (8 bytes per row) and, for up to 256
   /// group x stage cells, a bucket histogram filled in the same pass, then selects within the
-  /// middle buckets (more cells: a counting sort and a selection per cell). It roughly doubles
-  /// the time of the fit (see bench/funnel_bench.cpp); false leaves dwell_median_days NaN.
+  /// middle buckets (more cells: a counting sort and a selection per cell). It adds about a
+  /// third to the time of the fit (bench/funnel_bench.cpp: 274 against 201 ms); false leaves
+  /// dwell_median_days NaN.
   /// Needs dwell.
   bool median = true;
 };

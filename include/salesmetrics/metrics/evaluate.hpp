@@ -32,8 +32,8 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
-#include <span>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -368,21 +368,6 @@ class engine {
     }
     return finish<Requested...>(run(policy), policy);
   }
-
-  /// The result's key columns: names, values (-1 = none) and labels, one row per key.
-  template <class... Requested>
-  void label_rows(const std::vector<typename partial::key_type>& keys, result_table<Requested...>& out) const {
-    const std::size_t n = keys.size();
-    out.key_names = {std::string(Ks::name)...};
-    out.key_values.assign(arity, std::vector<std::int64_t>(n));
-    for (std::size_t g = 0; g < n; ++g)
-      for (std::size_t k = 0; k < arity; ++k) out.key_values[k][g] = keys[g][k] == none_key ? -1 : keys[g][k];
-    out.key_labels.resize(arity);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (label_component<I>(keys, out.key_labels[I]), ...);
-    }(std::index_sequence_for<Ks...>{});
-  }
-
 
  private:
   const crm_view& data_;
@@ -1042,6 +1027,20 @@ class engine {
       ((k[I] = std::get<I>(bound_).value((code / stride_[I]) % std::get<I>(bound_).cardinality())), ...);
     }(std::index_sequence_for<Ks...>{});
     return k;
+  }
+
+  /// The result's key columns: names, values (-1 = none) and labels, one row per key.
+  template <class... Requested>
+  void label_rows(const std::vector<typename partial::key_type>& keys, result_table<Requested...>& out) const {
+    const std::size_t n = keys.size();
+    out.key_names = {std::string(Ks::name)...};
+    out.key_values.assign(arity, std::vector<std::int64_t>(n));
+    for (std::size_t g = 0; g < n; ++g)
+      for (std::size_t k = 0; k < arity; ++k) out.key_values[k][g] = keys[g][k] == none_key ? -1 : keys[g][k];
+    out.key_labels.resize(arity);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (label_component<I>(keys, out.key_labels[I]), ...);
+    }(std::index_sequence_for<Ks...>{});
   }
 
   /// Component I's labels: its distinct values, marked by code, are labelled in code order (one

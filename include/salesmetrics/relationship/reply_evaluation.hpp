@@ -151,13 +151,7 @@ typename Engine::partial fused_sweep(const Engine& engine, const annotated_view&
   const activity_status* const status = a.status.empty() ? nullptr : a.status.data();
   const rows_in_order rows{a.thread_id.data(), a.type.data(), status, a.ts.data(), no_time};
   const unsigned ranges = static_cast<unsigned>(std::clamp<std::size_t>(n, 1, std::max(1u, threads)));
-  std::vector<std::size_t> bounds(ranges + 1);
-  for (unsigned r = 0; r <= ranges; ++r) {
-    std::size_t b = n * r / ranges;
-    if (r > 0) b = std::max(b, bounds[r - 1]);
-    while (b > 0 && b < n && a.ts[b - 1] == a.ts[b]) ++b;
-    bounds[r] = b;
-  }
+  const std::vector<std::size_t> bounds = split_at_instants(0, n, ranges, [&](std::size_t p) { return a.ts[p]; });
   std::vector<fused_range<Offset, Sides, Engine>> w(ranges);
   for (auto& x : w) {
     x.view = base;

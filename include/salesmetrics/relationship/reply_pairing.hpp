@@ -111,29 +111,20 @@ constexpr void keep_earliest(reply_state<Offset, Sides>& x, const reply_state<Of
 }
 
 /// The rows themselves, already in ts order, each e-mail's thread id its slot (the fast path).
-/// Only the threads [first_thread, end_thread) are this sequence's, at slot thread - first_thread
-/// (a fused pass gives each worker a range of threads: reply_evaluation.hpp).
 struct rows_in_order {
   const dense_id* thread_id;
   const activity_type* type;
   const activity_status* status;  // nullptr: no status column
   const timestamp* ts;
   timestamp from;
-  dense_id first_thread = 0;
-  dense_id end_thread = std::numeric_limits<dense_id>::max();
   [[nodiscard]] static constexpr std::size_t row(std::size_t p) noexcept { return p; }
   [[nodiscard]] std::uint32_t slot(std::size_t p) const noexcept {
-    const dense_id t = thread_id[p];
-    // `&`, not `&&`: one test of the combined condition instead of a branch per part
-    const bool yes = (type[p] == activity_type::email) & (status == nullptr || status[p] == activity_status::completed) &
-                     (t >= first_thread) & (t < end_thread) & (ts[p] >= from);
-    return yes ? static_cast<std::uint32_t>(t - first_thread) : no_slot;
+    const bool yes = type[p] == activity_type::email && (status == nullptr || status[p] == activity_status::completed) &&
+                     thread_id[p] >= 0 && ts[p] >= from;
+    return yes ? static_cast<std::uint32_t>(thread_id[p]) : no_slot;
   }
-  /// A slot worth prefetching for position p (any valid slot when p is no e-mail of ours).
-  [[nodiscard]] std::uint32_t hint(std::size_t p) const noexcept {
-    const dense_id t = thread_id[p];
-    return t >= first_thread && t < end_thread ? static_cast<std::uint32_t>(t - first_thread) : 0;
-  }
+  /// A slot worth prefetching for position p (any valid slot when p is no e-mail).
+  [[nodiscard]] std::uint32_t hint(std::size_t p) const noexcept { return static_cast<std::uint32_t>(std::max(thread_id[p], dense_id{0})); }
 };
 
 /// A threaded e-mail's row and its thread's slot (the general path: numbered and/or sorted).
@@ -239,11 +230,25 @@ std::size_t answer_from_later(const Sequence& seq, std::size_t begin, std::size_
     if (s == no_slot) continue;
     const std::size_t row = seq.row(p);
     if (reply_ts[row] != no_reply) continue;
-    const Offset r = dir[row] == direction::inbound ? later[s].next_out : later[s].next_in;
+    const Offset r = reply_in(later[s], dir[row] == direction::inbound);
     reply_ts[row] = r == none ? no_reply : base + r;
     replied += r != none;
   }
   return replied;
+}
+
+/// `ranges` + 1 bounds that cut positions [begin, end) into nearly equal ranges, each bound moved
+/// forward to the next change of instant (ts_at(p): position p's ts), so that no instant is split.
+template <class TsAt>
+[[nodiscard]] std::vector<std::size_t> split_at_instants(std::size_t begin, std::size_t end, unsigned ranges, TsAt&& ts_at) {
+  std::vector<std::size_t> bounds(ranges + 1);
+  for (unsigned r = 0; r <= ranges; ++r) {
+    std::size_t b = begin + (end - begin) * r / ranges;
+    if (r > 0) b = std::max(b, bounds[r - 1]);
+    while (b > begin && b < end && ts_at(b - 1) == ts_at(b)) ++b;
+    bounds[r] = b;
+  }
+  return bounds;
 }
 
 /// The normalised subject id of every subject in the dictionary (-1 when it normalises to "").
@@ -269,14 +274,7 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
   std::int64_t* const reply_ts = out.reply_ts.data();
   const std::size_t size = end - begin;
   ranges = static_cast<unsigned>(std::clamp<std::size_t>(size, 1, std::max(1u, ranges)));
-  // Range bounds, moved forward to the next change of instant so that no instant is split.
-  std::vector<std::size_t> bounds(ranges + 1);
-  for (unsigned r = 0; r <= ranges; ++r) {
-    std::size_t b = begin + size * r / ranges;
-    if (r > 0) b = std::max(b, bounds[r - 1]);
-    while (b > begin && b < end && ts[seq.row(b - 1)] == ts[seq.row(b)]) ++b;
-    bounds[r] = b;
-  }
+  const std::vector<std::size_t> bounds = split_at_instants(begin, end, ranges, [&](std::size_t p) { return ts[seq.row(p)]; });
   std::vector<std::vector<reply_state<Offset>>> state(ranges);
   std::vector<sweep_counts> counts(ranges);
   salesmetrics::detail::run_on_threads(ranges, [&](unsigned r) {
@@ -286,12 +284,7 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
   // state[r] becomes the earliest e-mails of ranges r.. (suffix), then every range but the
   // last looks up its unanswered e-mails in the suffix after it.
   for (unsigned r = ranges - 1; r-- > 1;)
-    for (std::size_t s = 0; s < slots; ++s) {
-      reply_state<Offset>& x = state[r][s];
-      const reply_state<Offset>& y = state[r + 1][s];
-      x.next_out = std::min(x.next_out, y.next_out);
-      x.next_in = std::min(x.next_in, y.next_in);
-    }
+    for (std::size_t s = 0; s < slots; ++s) keep_earliest(state[r][s], state[r + 1][s]);
   std::vector<std::size_t> late(ranges, 0);
   if (ranges > 1)
     salesmetrics::detail::run_on_threads(ranges - 1, [&](unsigned r) {
