@@ -302,6 +302,45 @@ TEST_CASE("median dwell is exact for long, tied and extreme dwell times", "[funn
   }
 }
 
+TEST_CASE("long histories: counts and rule checks hold across the check's blocks of rows", "[funnel][transitions]") {
+  // The rules are checked a few thousand rows at a time (history_breaks_rules): a history of
+  // several such blocks, with cut starts (no creation row), counts as the brute force does, and
+  // a broken row is found, and named, wherever it lies, including either side of a block edge.
+  const fn::stage_layout L = fn::stage_layout::numbered(5);
+  const auto h = funnel_test::random_history(L, 77, {5000, 1, 0.8, 0.05, 0.08, true});
+  REQUIRE(h.opportunity_id.size() > 3 * 4096 + 2);
+  const fn::transition_options counts_only{.dwell = false, .median = false};
+  const fn::transition_fit full = fn::fit_transitions(h.view(), L), counts = fn::fit_transitions(h.view(), L, counts_only);
+  compare(full, brute(h, L), L, true);
+  CHECK(counts.counts == full.counts);
+  CHECK(counts.starts == full.starts);
+  CHECK(counts.entered == full.entered);
+  CHECK(counts.censored == full.censored);
+  CHECK(counts.starts.sum() > full.creations);  // some histories are cut
+  const std::size_t n = h.opportunity_id.size();
+  for (const std::size_t row : {std::size_t{1}, std::size_t{4095}, std::size_t{4096}, std::size_t{4097}, std::size_t{8193}, n - 1}) {
+    INFO("row " << row);
+    const std::string named = "row " + std::to_string(row);
+    auto broken = h;
+    broken.to_stage[row] = 9;
+    CHECK_THROWS_WITH(fn::fit_transitions(broken.view(), L, counts_only), Catch::Contains(named) && Catch::Contains("to_stage 9"));
+    broken = h;
+    broken.from_stage[row] = -2;
+    CHECK_THROWS_WITH(fn::fit_transitions(broken.view(), L, counts_only), Catch::Contains(named) && Catch::Contains("from_stage -2"));
+    broken = h;
+    broken.opportunity_id[row] = broken.opportunity_id[row - 1] - 1;
+    CHECK_THROWS_WITH(fn::fit_transitions(broken.view(), L, counts_only), Catch::Contains(named) && Catch::Contains("not sorted"));
+    // A row that continues its opportunity but starts from another stage than the row before ends in.
+    std::size_t cont = row;
+    while (cont < n && broken.opportunity_id[cont] != broken.opportunity_id[cont - 1]) ++cont;
+    if (cont == n) continue;
+    broken = h;
+    broken.from_stage[cont] = static_cast<std::int8_t>((h.to_stage[cont - 1] + 1) % 5);
+    CHECK_THROWS_WITH(fn::fit_transitions(broken.view(), L, counts_only),
+                      Catch::Contains("row " + std::to_string(cont)) && Catch::Contains("does not chain"));
+  }
+}
+
 TEST_CASE("bad histories are rejected with the row and the reason", "[funnel][transitions]") {
   const fn::stage_layout L = fn::stage_layout::numbered(3);
   auto base = [] {
