@@ -353,18 +353,6 @@ TEST_CASE("pipeline forecast: agrees with the metric engine's weighted_pipeline"
   }
 }
 
-TEST_CASE("pipeline forecast: rounding is std::llround", "[forecast][pipeline]") {
-  pipetest::rng r(7);
-  for (int i = 0; i < 50000; ++i) {
-    const double x = (r.uniform() - 0.5) * std::ldexp(1.0, static_cast<int>(r.below(60)));
-    CHECK(sf::detail::round_half_away(x) == std::llround(x));
-    const double h = std::floor(x) + 0.5;
-    CHECK(sf::detail::round_half_away(h) == std::llround(h));
-  }
-  CHECK(sf::detail::round_half_away(-2.5) == -3);
-  CHECK(sf::detail::round_half_away(0.49999999999999994) == 0);
-}
-
 TEST_CASE("weightings: each policy by hand", "[forecast][weighting]") {
   hand_table h;
   const sm::opportunity_view v = h.o.view();

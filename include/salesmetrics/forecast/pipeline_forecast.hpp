@@ -198,15 +198,6 @@ class pipeline_forecast_result {
 
 namespace detail {
 
-/// round(x) to the nearest integer, halves away from zero; equal to std::llround for |x| < 2^63
-/// (the fractional part x - trunc(x) is exact in binary floating point).
-[[nodiscard]] inline std::int64_t round_half_away(double x) noexcept {
-  const auto t = static_cast<std::int64_t>(x);
-  const double frac = x - static_cast<double>(t);
-  // Branch-free: the half is a coin flip for real amounts, a branch would mispredict half the time.
-  return t + static_cast<std::int64_t>(frac >= 0.5) - static_cast<std::int64_t>(frac <= -0.5);
-}
-
 /// Maps instants to dense period codes 0..count-1 (code `count` = "(none)").
 class period_coder {
  public:
@@ -463,7 +454,7 @@ class pipeline_forecast {
         ++a.missing;
       } else {
         a.cents += m.cents;
-        a.weighted += detail::round_half_away(static_cast<double>(m.cents) * p);
+        a.weighted += round_half_away(static_cast<double>(m.cents) * p);
       }
     }
     r.rows_read = static_cast<std::int64_t>(n);

@@ -179,7 +179,7 @@ template <class Scalar>
     for (std::size_t j = 0; j <= J; ++j) {
       const double qj = q(k, static_cast<Eigen::Index>(j));
       wins[j] += qj;
-      if (!m.is_missing()) revenue[j] += detail::round_half_away(static_cast<double>(m.cents) * qj);
+      if (!m.is_missing()) revenue[j] += round_half_away(static_cast<double>(m.cents) * qj);
     }
   }
   for (std::size_t j = 0; j < J; ++j) {

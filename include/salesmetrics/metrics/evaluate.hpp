@@ -582,21 +582,31 @@ class engine {
     b.tabulate();
   }
   /// Period indices are monotonic in time, so the range comes from the earliest and latest
-  /// instants: one min/max pass per leaf, no calendar arithmetic per row.
+  /// instants: one min/max pass per source, no calendar arithmetic per row. The range may be
+  /// wider than the rows that count: it takes every present instant (clamped to the window),
+  /// also of rows outside the window or that no row filter selects. Their periods get slots but
+  /// no row, so they list no group; in exchange the pass is two 64-bit reductions that
+  /// vectorise (testing the window and the filters per row took a third of Q4's time).
   template <class L>
   static void scan_periods(const crm_view& d, const eval_context& c, const calendar_period& cal, std::int64_t& lo, std::int64_t& hi) {
     using A = anchor_of_t<L>;
     const auto v = L::table::of(d);  // a local copy: its column pointers stay in registers
-    const time_window window = c.window;
-    constexpr std::int64_t none_first = std::numeric_limits<std::int64_t>::max(), none_last = std::numeric_limits<std::int64_t>::min();
-    std::int64_t first = none_first, last = none_last;
-    for (std::size_t i = 0; i < v.size(); ++i) {  // branch-free: whether a row counts is data, not control flow
-      const timestamp t = A::of(v, i);
-      const bool counts = !is_missing(t) & (anchor_ignores_window<A> || window.contains(t)) & selected<typename L::table, A>(v, i, c);
-      first = std::min(first, counts ? to_unix(t) : none_first);
-      last = std::max(last, counts ? to_unix(t) : none_last);
+    // Instants as offsets from the smallest int64, which keeps their order and makes no_time 0:
+    // the minimum over offset - 1 then skips it (0 - 1 wraps to the largest value).
+    constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+    std::uint64_t low = std::numeric_limits<std::uint64_t>::max(), high = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::uint64_t x = static_cast<std::uint64_t>(to_unix(A::of(v, i))) ^ sign;
+      low = std::min(low, x - 1);
+      high = std::max(high, x);
     }
-    if (first > last) return;
+    if (high == 0) return;  // no instant present
+    std::int64_t first = static_cast<std::int64_t>((low + 1) ^ sign), last = static_cast<std::int64_t>(high ^ sign);
+    if constexpr (!anchor_ignores_window<A>) {
+      first = std::max(first, to_unix(c.window.from));
+      last = std::min(last, to_unix(c.window.to) - 1);
+      if (first > last) return;
+    }
     lo = std::min(lo, cal.index(from_unix(first)));
     hi = std::max(hi, cal.index(from_unix(last)));
   }
@@ -639,7 +649,9 @@ class engine {
   template <class T, class A, std::size_t... L>
   [[nodiscard]] static bool any_selects(const typename T::view_type& v, std::size_t i, const eval_context& ctx, std::index_sequence<L...>) noexcept {
     constexpr auto idx = leaves_of<T, A>();
-    return (leaf<idx[L]>::selects(v, i, ctx) || ...);
+    // `|`, not `||`: the filters are cheap and pure, and without short-circuit branches the
+    // scans that test them vectorise (Q4: several leaves select the same open deals).
+    return (static_cast<bool>(leaf<idx[L]>::selects(v, i, ctx)) | ...);
   }
   /// Whether a leaf of table T with anchor A selects row i (always, unless they all filter rows).
   template <class T, class A>

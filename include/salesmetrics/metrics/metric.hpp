@@ -17,6 +17,8 @@
 // engine tests them before it computes the row's group key, and a row none of them selects
 // neither updates nor creates a group (e.g. open pipeline by month lists the months with an
 // open deal, not every month a closed deal was expected in). A leaf without it selects every row.
+// Keep it cheap and free of side effects: the engine evaluates every leaf's filter on every
+// row (no short circuit, so that the loops testing them need no branch per leaf).
 // A *derived* metric computes from other metrics' results of the same group:
 //   struct my_ratio : depends_on<a, b> {
 //     static constexpr std::string_view name = "my_ratio";
