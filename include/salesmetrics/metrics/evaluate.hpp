@@ -1069,12 +1069,17 @@ class engine {
     if (codes <= 4 * static_cast<std::uint64_t>(n) + 65536) {
       std::vector<std::uint32_t> slot(static_cast<std::size_t>(codes), unused);
       bool fits = true;  // partials from other shards may hold values this data's key space lacks
+      std::size_t distinct = 0;
       for (std::size_t g = 0; fits && g < n; ++g) {
         const std::uint64_t c = b.code_of_value(keys[g][I]);
         fits = c < codes;
-        if (fits) slot[static_cast<std::size_t>(c)] = 0;
+        if (fits) {
+          distinct += slot[static_cast<std::size_t>(c)] == unused;
+          slot[static_cast<std::size_t>(c)] = 0;
+        }
       }
       if (fits) {
+        labels.pool.reserve(distinct);  // grown by push_back, the pool would be copied and its new pages faulted in each time
         for (std::size_t c = 0; c < slot.size(); ++c) {
           if (slot[c] == unused) continue;
           slot[c] = static_cast<std::uint32_t>(labels.pool.size());
