@@ -22,8 +22,12 @@ SALESMETRICS_BEGIN_NAMESPACE
 /// round(x) to the nearest integer, halves away from zero: std::llround for finite |x| < 2^63,
 /// inline and without a branch (the fractional part x - trunc(x) is exact in binary floating
 /// point; whether it reaches a half is a coin flip for real amounts, which a branch would
-/// mispredict half the time). For per-row rounding in hot loops; NaN or |x| >= 2^63 is undefined.
+/// mispredict half the time). For per-row rounding in hot loops. Larger magnitudes saturate at
+/// +-(2^63 - 1024) and NaN gives the negative bound: defined for any input (a weight read from
+/// unvalidated data may be anything), where llround's result would be unspecified.
 [[nodiscard]] inline std::int64_t round_half_away(double x) noexcept {
+  constexpr double bound = 9223372036854774784.0;  // 2^63 - 1024, the largest double below 2^63
+  x = std::fmin(std::fmax(x, -bound), bound);      // fmax(NaN, -bound) is -bound
   const auto t = static_cast<std::int64_t>(x);
   const double frac = x - static_cast<double>(t);
   return t + static_cast<std::int64_t>(frac >= 0.5) - static_cast<std::int64_t>(frac <= -0.5);

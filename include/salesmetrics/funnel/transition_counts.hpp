@@ -277,8 +277,8 @@ struct visit_output {
 };
 
 /// Whether some row breaks a rule of the pass (the input checks of the header comment): every
-/// rule compares a row with the one before it, so one pass without branches (vectorised by the
-/// compiler) answers for all rows; only then does diagnose_row's pass look for the row.
+/// rule compares a row with the one before it, so loops without branches (vectorised by the
+/// compiler) answer for all rows; only then does report_broken_rule look for the row.
 /// check_ts: ts present and non-decreasing within an opportunity; max_dwell: the largest
 /// step between consecutive rows of an opportunity (seconds).
 /// `cuts` is set to the number of histories that start with a row that is no creation row (cut

@@ -586,7 +586,7 @@ class engine {
   /// wider than the rows that count: it takes every present instant (clamped to the window),
   /// also of rows outside the window or that no row filter selects. Their periods get slots but
   /// no row, so they list no group; in exchange the pass is two 64-bit reductions that
-  /// vectorise (testing the window and the filters per row took a third of Q4's time).
+  /// vectorise (Q4 at 10M: 0.277 ms testing the window and the filters per row, 0.242 without).
   template <class L>
   static void scan_periods(const crm_view& d, const eval_context& c, const calendar_period& cal, std::int64_t& lo, std::int64_t& hi) {
     using A = anchor_of_t<L>;
@@ -649,8 +649,9 @@ class engine {
   template <class T, class A, std::size_t... L>
   [[nodiscard]] static bool any_selects(const typename T::view_type& v, std::size_t i, const eval_context& ctx, std::index_sequence<L...>) noexcept {
     constexpr auto idx = leaves_of<T, A>();
-    // `|`, not `||`: the filters are cheap and pure, and without short-circuit branches the
-    // scans that test them vectorise (Q4: several leaves select the same open deals).
+    // `|`, not `||`: the filters are cheap and pure, and one test of the combined condition
+    // replaces a branch per leaf (Q4, three leaves that select the same open deals: 0.33 ->
+    // 0.31 ms at 10M).
     return (static_cast<bool>(leaf<idx[L]>::selects(v, i, ctx)) | ...);
   }
   /// Whether a leaf of table T with anchor A selects row i (always, unless they all filter rows).
