@@ -21,6 +21,7 @@
 #pragma once
 #include <salesmetrics/core/calendar.hpp>
 #include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/enums.hpp>
 #include <salesmetrics/detail/metric_states.hpp>
 #include <salesmetrics/metrics/metric.hpp>
 
@@ -39,17 +40,31 @@ inline bool completed(const activity_view& v, std::size_t i) noexcept {
 inline constexpr std::size_t td(activity_type t, salesmetrics::direction d) noexcept {
   return static_cast<std::size_t>(t) * 2 + static_cast<std::size_t>(d);
 }
+/// Row i's cell of type_direction_counts: td(type, direction), or 10 for an invalid code.
+inline std::size_t td_cell(const activity_view& v, std::size_t i) noexcept {
+  const auto t = static_cast<std::size_t>(v.type[i]), d = static_cast<std::size_t>(v.direction[i]);
+  const bool valid = (t < enum_count<activity_type>) & (d < 2);
+  return valid ? t * 2 + d : 10;
+}
 }  // namespace detail
 
-/// Building block: completed rows per (type, direction), 5 x 2 counters (cells 10..15 catch
-/// invalid codes in unvalidated data without touching other memory; validate() reports them).
+/// Building block: completed rows per (type, direction), 5 x 2 counters; cell 10 counts the rows
+/// of invalid codes in unvalidated data (validate() reports them), which no metric reads.
+/// Its hot state (metric.hpp) is the same cells in uint32: 44 bytes instead of 88, so that a
+/// rep's whole Q1 working state fits one 64-byte cache line.
 struct type_direction_counts {
   static constexpr std::string_view name = "type_direction_counts";
   using table = activities_table;
-  using state = std::array<std::int64_t, 16>;
+  using state = std::array<std::int64_t, 11>;
+  using hot_state = std::array<std::uint32_t, 11>;
+  static constexpr std::uint64_t hot_rows = std::numeric_limits<std::uint32_t>::max();
   using result_type = state;
-  static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
-    s[(static_cast<std::size_t>(v.type[i]) * 2 + static_cast<std::size_t>(v.direction[i])) & 15] += detail::completed(v, i);
+  template <class S>
+  static void update(S& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
+    s[detail::td_cell(v, i)] += detail::completed(v, i);
+  }
+  static void fold(state& s, const hot_state& h) noexcept {
+    for (std::size_t k = 0; k < s.size(); ++k) s[k] += h[k];
   }
   static void merge(state& a, const state& b) noexcept {
     for (std::size_t k = 0; k < a.size(); ++k) a[k] += b[k];
@@ -73,26 +88,61 @@ struct duration_ms_by_type {
   static result_type result(const state& s, const eval_context&) noexcept { return s; }
 };
 
-/// Building block: [first, last] ts of completed rows.
-struct interaction_range {
-  static constexpr std::string_view name = "interaction_range";
+/// Building block: completed duration of every valid type in integer milliseconds (one counter:
+/// total_duration_minutes alone need not carry the 8 per-type cells through the pass).
+struct duration_ms_total {
+  static constexpr std::string_view name = "duration_ms_total";
+  using table = activities_table;
+  using state = std::int64_t;
+  using result_type = state;
+  static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
+    if (v.duration_min.empty() || !detail::completed(v, i)) return;
+    s += static_cast<std::size_t>(v.type[i]) < enum_count<activity_type> ? detail::minutes_to_ms(v.duration_min[i]) : 0;
+  }
+  static void merge(state& a, const state& b) noexcept { a += b; }
+  static result_type result(const state& s, const eval_context&) noexcept { return s; }
+};
+
+/// Building blocks: the earliest and the latest ts (unix seconds) of completed rows; the
+/// int64 limits when there is none. Two leaves, so that a metric needing one carries one.
+struct earliest_completed_ts {
+  static constexpr std::string_view name = "earliest_completed_ts";
   using table = activities_table;
   struct state {
     std::int64_t first = std::numeric_limits<std::int64_t>::max();
-    std::int64_t last = std::numeric_limits<std::int64_t>::min();
   };
-  using result_type = std::array<std::int64_t, 2>;
+  using result_type = std::int64_t;
   static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
     if (!detail::completed(v, i)) return;
     const std::int64_t t = to_unix(v.ts[i]);
     s.first = t < s.first ? t : s.first;
+  }
+  static void merge(state& a, const state& b) noexcept { a.first = std::min(a.first, b.first); }
+  static result_type result(const state& s, const eval_context&) noexcept { return s.first; }
+};
+struct latest_completed_ts {
+  static constexpr std::string_view name = "latest_completed_ts";
+  using table = activities_table;
+  struct state {
+    std::int64_t last = std::numeric_limits<std::int64_t>::min();
+  };
+  using result_type = std::int64_t;
+  static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
+    if (!detail::completed(v, i)) return;
+    const std::int64_t t = to_unix(v.ts[i]);
     s.last = t > s.last ? t : s.last;
   }
-  static void merge(state& a, const state& b) noexcept {
-    a.first = std::min(a.first, b.first);
-    a.last = std::max(a.last, b.last);
+  static void merge(state& a, const state& b) noexcept { a.last = std::max(a.last, b.last); }
+  static result_type result(const state& s, const eval_context&) noexcept { return s.last; }
+};
+
+/// Building block: [first, last] ts of completed rows ({max, min} of int64 when none).
+struct interaction_range : depends_on<earliest_completed_ts, latest_completed_ts> {
+  static constexpr std::string_view name = "interaction_range";
+  using result_type = std::array<std::int64_t, 2>;
+  template <class R> static result_type result(const R& r, const eval_context&) {
+    return {r.template get<earliest_completed_ts>(), r.template get<latest_completed_ts>()};
   }
-  static result_type result(const state& s, const eval_context&) noexcept { return {s.first, s.last}; }
 };
 
 namespace detail {
@@ -132,24 +182,27 @@ struct calls : detail::td_count<detail::td(detail::at::phone_call, detail::dir::
 };
 struct meeting_minutes : detail::duration_minutes<activity_type::meeting> { static constexpr std::string_view name = "meeting_minutes"; };
 struct call_minutes : detail::duration_minutes<activity_type::phone_call> { static constexpr std::string_view name = "call_minutes"; };
-struct total_duration_minutes
-    : detail::duration_minutes<activity_type::email, activity_type::meeting, activity_type::phone_call, activity_type::task, activity_type::note> {
+struct total_duration_minutes : depends_on<duration_ms_total> {
   static constexpr std::string_view name = "total_duration_minutes";
+  using result_type = double;
+  template <class R> static double result(const R& r, const eval_context&) {
+    return static_cast<double>(r.template get<duration_ms_total>()) / 60000.0;
+  }
 };
 
-struct first_interaction : depends_on<interaction_range> {
+struct first_interaction : depends_on<earliest_completed_ts> {
   static constexpr std::string_view name = "first_interaction";
   using result_type = timestamp;
   template <class R> static timestamp result(const R& r, const eval_context&) {
-    const auto v = r.template get<interaction_range>()[0];
+    const auto v = r.template get<earliest_completed_ts>();
     return v == std::numeric_limits<std::int64_t>::max() ? no_time : from_unix(v);
   }
 };
-struct last_interaction : depends_on<interaction_range> {
+struct last_interaction : depends_on<latest_completed_ts> {
   static constexpr std::string_view name = "last_interaction";
   using result_type = timestamp;
   template <class R> static timestamp result(const R& r, const eval_context&) {
-    const auto v = r.template get<interaction_range>()[1];
+    const auto v = r.template get<latest_completed_ts>();
     return v == std::numeric_limits<std::int64_t>::min() ? no_time : from_unix(v);
   }
 };

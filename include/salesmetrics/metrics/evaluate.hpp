@@ -18,10 +18,12 @@
 // keys and leaf states, merges with another partial (from another thread, process or machine:
 // save()/load() serialise it) and finish() turns it into the result table.
 #pragma once
+#include <salesmetrics/core/cache_aligned_allocator.hpp>
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/core/execution.hpp>
 #include <salesmetrics/metrics/context.hpp>
 #include <salesmetrics/metrics/group_by.hpp>
+#include <salesmetrics/metrics/hot_state.hpp>
 #include <salesmetrics/metrics/metric.hpp>
 #include <salesmetrics/metrics/metric_set.hpp>
 #include <salesmetrics/metrics/result_table.hpp>
@@ -310,6 +312,8 @@ class engine {
   static constexpr std::size_t arity = sizeof...(Ks);
   using partial = partial_result<Set, arity>;
   using state_type = typename Set::group_state;
+  using working = working_states<typename Set::leaves>;  // hot_state.hpp
+  using work_type = typename working::type;
 
   engine(const crm_view& data, const key_type& key, const evaluate_options& opts) : data_(data) {
     prepare_context(opts);
@@ -515,7 +519,7 @@ class engine {
     }(std::make_index_sequence<leaf_count>{}, rows, data_);
     // Dense slots cost cardinality x (state + touched flag) bytes per thread whether used or not;
     // take them when that stays small and the key space is not far larger than the data.
-    const double bytes = product * static_cast<double>(sizeof(state_type) + 1);
+    const double bytes = product * static_cast<double>(sizeof(work_type) + 1);
     dense_ = bytes <= dense_byte_limit && product <= 4.0 * static_cast<double>(rows) + 65536.0;
     if (product > 1.8e19) throw std::length_error("salesmetrics::evaluate: the group key space exceeds 64 bits");
   }
@@ -675,11 +679,25 @@ class engine {
   }
 
   struct chunk_state {
-    std::vector<state_type> states;
+    cache_aligned_vector<work_type> states;  // working states (hot_state.hpp), by slot
     std::vector<std::uint8_t> touched;  // dense: group reached by a row
     std::vector<std::uint64_t> codes;   // hashed: code of each slot
     slot_hash hash;
+    std::vector<state_type> spilled;    // by slot: the hot states folded so far (only passes longer than their capacity)
+    std::uint64_t absorbed = 0;         // rows since the last spill
   };
+
+  /// Folds every slot's hot states into its spilled state (working_states::spill).
+  void spill(chunk_state& cs) const {
+    if (cs.spilled.size() < cs.states.size()) cs.spilled.resize(cs.states.size());
+    for (std::size_t s = 0; s < cs.states.size(); ++s)
+      if (!dense_ || cs.touched[s]) working::spill(cs.spilled[s], cs.states[s]);
+    cs.absorbed = 0;
+  }
+  /// Slot s's full state: its spilled state (if any) plus its working state.
+  [[nodiscard]] static state_type slot_state(chunk_state& cs, std::size_t s) {
+    return working::take(cs.states[s], s < cs.spilled.size() ? &cs.spilled[s] : nullptr);
+  }
 
  public:
   // ---- accumulation in pieces (sets whose leaves all read activities by their ts) -------------
@@ -759,32 +777,42 @@ class engine {
     const time_window window = ctx.window;
     const std::tuple<bound<Ks>...> key = bound_;
     const std::array<std::uint64_t, arity> stride = stride_;
-    state_type* const states = Dense ? cs.states.data() : nullptr;
+    work_type* const states = Dense ? cs.states.data() : nullptr;
     std::uint8_t* const touched = Dense ? cs.touched.data() : nullptr;
     const Rows r = rows;
-    for (std::size_t j = 0; j < r.size(); ++j) {
-      const std::size_t i = r[j];
-      if constexpr (Skip::skips)
-        if (skip.skip(i)) continue;
-      const timestamp t = A::of(v, i);
-      if constexpr (Windowed && !anchor_ignores_window<A>)
-        if (!window.contains(t)) continue;
-      if (!selected<T, A>(v, i, ctx)) continue;
-      const std::uint64_t code = code_of<T>(key, stride, ctx, v, i, t);
-      state_type* st;
-      if constexpr (Dense) {
-        touched[code] = 1;
-        st = states + code;
-      } else {
-        bool inserted = false;
-        const std::size_t slot = cs.hash.find_or_insert(code, static_cast<std::uint32_t>(cs.states.size()), inserted);
-        if (inserted) {
-          cs.states.emplace_back();
-          cs.codes.push_back(code);
-        }
-        st = &cs.states[slot];
+    // Pieces of at most the hot states' capacity (one piece unless a hot state could overflow).
+    for (std::size_t j0 = 0; j0 < r.size();) {
+      std::size_t j1 = r.size();
+      if constexpr (working::capacity < unlimited_rows) {
+        if (cs.absorbed == working::capacity) spill(cs);
+        j1 = j0 + static_cast<std::size_t>(std::min<std::uint64_t>(r.size() - j0, working::capacity - cs.absorbed));
+        cs.absorbed += j1 - j0;
       }
-      (leaf<idx[L]>::update(std::get<idx[L]>(*st), v, i, ctx), ...);
+      for (std::size_t j = j0; j < j1; ++j) {
+        const std::size_t i = r[j];
+        if constexpr (Skip::skips)
+          if (skip.skip(i)) continue;
+        const timestamp t = A::of(v, i);
+        if constexpr (Windowed && !anchor_ignores_window<A>)
+          if (!window.contains(t)) continue;
+        if (!selected<T, A>(v, i, ctx)) continue;
+        const std::uint64_t code = code_of<T>(key, stride, ctx, v, i, t);
+        work_type* st;
+        if constexpr (Dense) {
+          touched[code] = 1;
+          st = states + code;
+        } else {
+          bool inserted = false;
+          const std::size_t slot = cs.hash.find_or_insert(code, static_cast<std::uint32_t>(cs.states.size()), inserted);
+          if (inserted) {
+            cs.states.emplace_back();
+            cs.codes.push_back(code);
+          }
+          st = &cs.states[slot];
+        }
+        (leaf<idx[L]>::update(std::get<idx[L]>(*st), v, i, ctx), ...);
+      }
+      j0 = j1;
     }
   }
 
@@ -802,7 +830,7 @@ class engine {
              std::is_same_v<anchor_of_t<leaf<I>>, anchor_of_t<leaf<0>>>) && ...);
   }(std::make_index_sequence<leaf_count>{});
   static constexpr unsigned cache_block_bits =
-      std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{1} << 20) / sizeof(state_type))) - 1u, 8u, 18u);
+      std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{1} << 20) / sizeof(work_type))) - 1u, 8u, 18u);
   static constexpr unsigned max_block_count_bits = 22;
   /// The block width for this key space: cache-sized, or wider so that there are at most 2^22 blocks.
   [[nodiscard]] unsigned block_bits() const noexcept {
@@ -900,33 +928,47 @@ class engine {
     out.resize(threads);
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
       const std::size_t width = std::size_t{1} << block_bits;
-      std::vector<state_type> slots;  // grown to the largest slot used (small inputs stay small)
+      cache_aligned_vector<work_type> slots;  // grown to the largest slot used (small inputs stay small)
       std::vector<std::uint8_t> seen;
       std::vector<std::uint32_t> touched;
+      std::vector<state_type> spilled;  // by slot, for blocks of more rows than the hot states' capacity
       Collector& p = out[t];
       reserve(p, t == 0 ? total : block_start[first_block[t + 1]] - block_start[first_block[t]]);  // groups <= rows
       for (std::size_t k = first_block[t]; k < first_block[t + 1]; ++k) {
-        for (std::uint32_t r = block_start[k]; r < block_start[k + 1]; ++r) {
-          const std::size_t i = rows[r];
-          const std::uint64_t code = code_of<T>(bound_, stride_, ctx_, v, i, A::of(v, i));
-          const auto local = static_cast<std::uint32_t>(code & (width - 1));
-          if (local >= seen.size()) {
-            seen.resize(std::bit_ceil(std::size_t{local} + 1), 0);
-            slots.resize(seen.size());
+        const std::uint32_t block_end = block_start[k + 1];
+        bool block_spilled = false;
+        for (std::uint32_t r0 = block_start[k]; r0 < block_end;) {
+          const auto r1 = static_cast<std::uint32_t>(r0 + std::min<std::uint64_t>(block_end - r0, working::capacity));
+          if (r0 != block_start[k]) {  // the hot states are full: fold them
+            if (spilled.size() < slots.size()) spilled.resize(slots.size());
+            for (std::uint32_t local : touched) working::spill(spilled[local], slots[local]);
+            block_spilled = true;
           }
-          if (!seen[local]) {
-            seen[local] = 1;
-            touched.push_back(local);
-            slots[local] = state_type{};
+          for (std::uint32_t r = r0; r < r1; ++r) {
+            const std::size_t i = rows[r];
+            const std::uint64_t code = code_of<T>(bound_, stride_, ctx_, v, i, A::of(v, i));
+            const auto local = static_cast<std::uint32_t>(code & (width - 1));
+            if (local >= seen.size()) {
+              seen.resize(std::bit_ceil(std::size_t{local} + 1), 0);
+              slots.resize(seen.size());
+            }
+            if (!seen[local]) {
+              seen[local] = 1;
+              touched.push_back(local);
+              slots[local] = work_type{};
+            }
+            work_type& st = slots[local];
+            [&]<std::size_t... L>(std::index_sequence<L...>) {
+              (leaf<L>::update(std::get<L>(st), v, i, ctx_), ...);
+            }(std::make_index_sequence<leaf_count>{});
           }
-          state_type& st = slots[local];
-          [&]<std::size_t... L>(std::index_sequence<L...>) {
-            (leaf<L>::update(std::get<L>(st), v, i, ctx_), ...);
-          }(std::make_index_sequence<leaf_count>{});
+          r0 = r1;
         }
         std::sort(touched.begin(), touched.end());
         for (std::uint32_t local : touched) {
-          add(p, (static_cast<std::uint64_t>(k) << block_bits) | local, slots[local]);
+          state_type st = working::take(slots[local], block_spilled && local < spilled.size() ? &spilled[local] : nullptr);
+          if (block_spilled && local < spilled.size()) spilled[local] = state_type{};
+          add(p, (static_cast<std::uint64_t>(k) << block_bits) | local, st);
           seen[local] = 0;
         }
         touched.clear();
@@ -996,7 +1038,7 @@ class engine {
   [[nodiscard]] chunk_state empty_chunk_state() const {
     chunk_state cs;
     if (dense_) {
-      cs.states.assign(static_cast<std::size_t>(cardinality_), state_type{});
+      cs.states.assign(static_cast<std::size_t>(cardinality_), work_type{});
       cs.touched.assign(static_cast<std::size_t>(cardinality_), 0);
     }
     return cs;
@@ -1018,7 +1060,7 @@ class engine {
       for (std::size_t c = 0; c < cs.touched.size(); ++c) {
         if (!cs.touched[c]) continue;
         p.keys.push_back(key_of(c));
-        p.states.push_back(std::move(cs.states[c]));
+        p.states.push_back(slot_state(cs, c));
       }
     } else {
       std::vector<std::uint32_t> order(cs.codes.size());
@@ -1028,7 +1070,7 @@ class engine {
       p.states.reserve(order.size());
       for (std::uint32_t s : order) {
         p.keys.push_back(key_of(cs.codes[s]));
-        p.states.push_back(std::move(cs.states[s]));
+        p.states.push_back(slot_state(cs, s));
       }
     }
     return p;

@@ -28,6 +28,14 @@
 //   };
 // States must be trivially copyable, or provide `save(std::string&)`/`load(std::string_view&)`
 // member functions, so that partial states from other threads, processes or machines merge.
+// A leaf may also keep a narrower *hot state* while the pass runs (metrics/hot_state.hpp):
+//     using hot_state = std::array<std::uint32_t, 11>;       // value-initialised = identity
+//     static constexpr std::uint64_t hot_rows = 0xFFFF'FFFF;  // rows one hot state may absorb
+//     static void update(hot_state&, const activity_view&, std::size_t row, const eval_context&);
+//     static void fold(state&, const hot_state&);             // adds a hot state into a state
+// The engine then updates hot states and folds them into states at the end of the pass, and
+// after every hot_rows rows of it, so the narrow counters cannot overflow. What stays in
+// cache is the hot states, one per group: Q1 at 100M has 20,000 groups.
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/core/money.hpp>
@@ -43,6 +51,7 @@
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 SALESMETRICS_BEGIN_NAMESPACE
 namespace metrics {
@@ -80,6 +89,18 @@ concept LeafMetric = Named<M> && requires { typename M::table; typename M::state
                        M::merge(s, c);
                        { M::result(c, ctx) } -> std::convertible_to<typename M::result_type>;
                      };
+
+/// A leaf metric with a narrow working state (see "hot state" above).
+template <class M>
+concept HotLeaf = LeafMetric<M> && requires {
+  typename M::hot_state;
+  { M::hot_rows } -> std::convertible_to<std::uint64_t>;
+} && std::default_initializable<typename M::hot_state> && std::is_trivially_copyable_v<typename M::hot_state> &&
+                  requires(typename M::hot_state& h, typename M::state& s, const typename M::table::view_type& v, std::size_t i,
+                           const eval_context& c) {
+                    M::update(h, v, i, c);
+                    M::fold(s, std::as_const(h));
+                  };
 
 /// A leaf metric with a row filter (see `selects` above).
 template <class M>
@@ -131,6 +152,19 @@ consteval bool diagnose_metric() {
                     "salesmetrics: this leaf metric has no `static void merge(state&, const state&)`");
       static_assert(requires(const S& s, const eval_context& c) { M::result(s, c); },
                     "salesmetrics: this leaf metric has no `static result_type result(const state&, const eval_context&)`");
+      if constexpr (requires { typename M::hot_state; }) {
+        using H = typename M::hot_state;
+        static_assert(requires { { M::hot_rows } -> std::convertible_to<std::uint64_t>; },
+                      "salesmetrics: this leaf metric has a hot_state but no `static constexpr std::uint64_t hot_rows` "
+                      "(how many rows one hot state absorbs before it must be folded)");
+        static_assert(std::default_initializable<H> && std::is_trivially_copyable_v<H>,
+                      "salesmetrics: this metric's hot_state must be trivially copyable and default-constructible (the identity)");
+        static_assert(requires(H& h, const V& v, std::size_t i, const eval_context& c) { M::update(h, v, i, c); },
+                      "salesmetrics: this leaf metric has a hot_state but no `static void update(hot_state&, const <table>_view&, "
+                      "std::size_t row, const eval_context&)`");
+        static_assert(requires(S& s, const H& h) { M::fold(s, h); },
+                      "salesmetrics: this leaf metric has a hot_state but no `static void fold(state&, const hot_state&)`");
+      }
     }
   }
   return Metric<M>;

@@ -27,7 +27,10 @@ struct where<Pred, M> : M {};  // a predicate over another table leaves this lea
 template <auto Pred, LeafMetric M>
   requires std::is_same_v<typename decltype(Pred)::table, typename M::table>
 struct where<Pred, M> : M {
-  static void update(typename M::state& s, const typename M::table::view_type& v, std::size_t i, const eval_context& c) {
+  // Any state M updates: its state, and its hot state if it has one (metric.hpp).
+  template <class S>
+    requires requires(S& s, const typename M::table::view_type& v, std::size_t i, const eval_context& c) { M::update(s, v, i, c); }
+  static void update(S& s, const typename M::table::view_type& v, std::size_t i, const eval_context& c) {
     if (Pred(v, i)) M::update(s, v, i, c);
   }
 };
