@@ -818,13 +818,18 @@ class engine {
 
   // ---- the partitioned path: key spaces too large for dense slots, one table and anchor ------
   // The codes are cut into blocks of 2^block_bits consecutive codes whose dense slots fit in
-  // cache. The rows are counted per block and their indices scattered block by block (a
-  // counting sort), then each block's rows update its dense slots and the block's few touched
-  // slots, sorted, become its groups: no hashing, groups already in code order, and threads
-  // that take disjoint blocks produce disjoint groups that are simply concatenated. Costs 4
-  // bytes per row kept plus 4 bytes per block and thread. Blocks stay at most 2^22: a larger
-  // key space takes wider blocks (rep x contact at 100M activities: 20,000 x 2,000,001 codes
-  // in blocks of 2^14), up to 16 times the cache-sized width; beyond that, the hash.
+  // cache. The rows are counted per block and scattered block by block (a counting sort) with
+  // their code within the block, then each block's rows update its dense slots and the block's
+  // few touched slots, sorted, become its groups: no hashing, groups already in code order, and
+  // threads that take disjoint blocks produce disjoint groups that are simply concatenated.
+  // Costs 8 bytes per row kept plus 4 bytes per block and thread. The scatter keeps the code
+  // because recomputing it read the key columns at random: it was 71 % of the block pass (Q2 at
+  // 100M, 1 thread: blocks 320 -> 159 ms). The width balances the two arrays read at random:
+  // the per-block row counts (the count and scatter passes) and a block's slots (the block
+  // pass). A key space of 2^s codes gets blocks of 2^b with b at least the cache-sized width and
+  // about (s + 2 - log2 state bytes) / 2 (rep x contact at 100M activities: 20,000 x 2,000,001
+  // codes in blocks of 2^16; Q2 357 -> 303 ms against 2^14), and at most 2^22 blocks; a width
+  // over 16 times the cache-sized one takes the hash instead.
   static constexpr bool one_source = []<std::size_t... I>(std::index_sequence<I...>) {
     return ((std::is_same_v<typename leaf<I>::table, typename leaf<0>::table> &&
              std::is_same_v<anchor_of_t<leaf<I>>, anchor_of_t<leaf<0>>>) && ...);
@@ -832,10 +837,13 @@ class engine {
   static constexpr unsigned cache_block_bits =
       std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{1} << 20) / sizeof(work_type))) - 1u, 8u, 18u);
   static constexpr unsigned max_block_count_bits = 22;
-  /// The block width for this key space: cache-sized, or wider so that there are at most 2^22 blocks.
+  /// The block width for this key space: cache-sized, or wider to balance the per-block counts
+  /// against the slots, and so that there are at most 2^22 blocks.
   [[nodiscard]] unsigned block_bits() const noexcept {
     const auto space_bits = static_cast<unsigned>(std::bit_width(cardinality_ - 1));
-    return std::max(cache_block_bits, space_bits > max_block_count_bits ? space_bits - max_block_count_bits : 0u);
+    constexpr auto state_bits = static_cast<unsigned>(std::bit_width(sizeof(work_type)) - 1);
+    const unsigned balanced = space_bits + 2 > state_bits ? (space_bits + 2 - state_bits) / 2 : 0u;
+    return std::max({cache_block_bits, balanced, space_bits > max_block_count_bits ? space_bits - max_block_count_bits : 0u});
   }
 
   [[nodiscard]] bool partitions_fit() const noexcept {
@@ -909,12 +917,16 @@ class engine {
     }
     block_start[blocks] = total;
     // 3. scatter the row indices
-    std::vector<std::uint32_t> rows(total);
+    struct row_in_block {
+      std::uint32_t row, local;  // local: the code within its block
+    };
+    std::vector<row_in_block> rows(total);
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
       std::uint32_t* const pos = at[t].data();
-      std::uint32_t* const out = rows.data();
-      each_row(chunk(t), chunk(t + 1), [pos, out, block_bits](std::size_t i, std::uint64_t code) {
-        out[pos[code >> block_bits]++] = static_cast<std::uint32_t>(i);
+      row_in_block* const out = rows.data();
+      const std::uint64_t local_mask = (std::uint64_t{1} << block_bits) - 1;
+      each_row(chunk(t), chunk(t + 1), [pos, out, block_bits, local_mask](std::size_t i, std::uint64_t code) {
+        out[pos[code >> block_bits]++] = {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(code & local_mask)};
       });
     });
     at.clear();
@@ -927,7 +939,6 @@ class engine {
     }
     out.resize(threads);
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
-      const std::size_t width = std::size_t{1} << block_bits;
       cache_aligned_vector<work_type> slots;  // grown to the largest slot used (small inputs stay small)
       std::vector<std::uint8_t> seen;
       std::vector<std::uint32_t> touched;
@@ -945,9 +956,8 @@ class engine {
             block_spilled = true;
           }
           for (std::uint32_t r = r0; r < r1; ++r) {
-            const std::size_t i = rows[r];
-            const std::uint64_t code = code_of<T>(bound_, stride_, ctx_, v, i, A::of(v, i));
-            const auto local = static_cast<std::uint32_t>(code & (width - 1));
+            const std::size_t i = rows[r].row;
+            const std::uint32_t local = rows[r].local;
             if (local >= seen.size()) {
               seen.resize(std::bit_ceil(std::size_t{local} + 1), 0);
               slots.resize(seen.size());
