@@ -1,5 +1,6 @@
 // Every catalog metric against an independent brute-force computation on random tables:
 // many seeds, every group key, windows, filters, sequential and parallel, merged partials.
+// par(n, 1): n threads even on these few rows (par(n) would take one thread per 2^18 rows).
 #include <salesmetrics/metrics/catalog.hpp>
 
 #include <catch2/catch.hpp>
@@ -144,12 +145,12 @@ TEST_CASE("activity metrics by rep, by contact, by rep x contact and by rep x mo
     auto run = [&](scorecard* s, const auto& policy) { return run_on(s, v, policy); };
     const auto seq_result = run(static_cast<scorecard*>(nullptr), seq);
     check(seq_result);
-    const auto par_result = run(static_cast<scorecard*>(nullptr), par(3));
+    const auto par_result = run(static_cast<scorecard*>(nullptr), par(3, 1));
     check(par_result);
     // Rows in ts order: a bounded window is found by binary search; same results.
     const crm_data sorted = sorted_by_ts(d);
     check(run_on(static_cast<scorecard*>(nullptr), sorted.view(), seq));
-    check(run_on(static_cast<scorecard*>(nullptr), sorted.view(), par(3)));
+    check(run_on(static_cast<scorecard*>(nullptr), sorted.view(), par(3, 1)));
     crm_view promised = sorted.view();  // the order promised (as after validate at ingest), not checked
     promised.activities.ts_sorted = true;
     check(run_on(static_cast<scorecard*>(nullptr), promised, seq));
@@ -174,7 +175,7 @@ TEST_CASE("activity metrics by rep, by contact, by rep x contact and by rep x mo
     crm_view v_big = v;
     v_big.dictionaries = &big;
     for (const crm_view* view : std::array<const crm_view*, 2>{&v, &v_big}) {
-      const auto rc = evaluate<activity_count>(*view, group::by(group::rep, group::contact), opts, par(2));
+      const auto rc = evaluate<activity_count>(*view, group::by(group::rep, group::contact), opts, par(2, 1));
       REQUIRE(rc.rows() == pair_counts.size());
       std::size_t row = 0;
       for (const auto& [k, n] : pair_counts) {
@@ -261,7 +262,7 @@ TEST_CASE("opportunity metrics by rep and by account match brute force", "[metri
     };
     const auto r = evaluate<won_count, lost_count, open_count, win_rate, won_amount, open_amount, average_deal_size, median_deal_size,
                             cycle_days_mean, cycle_days_median, cycle_days_p90, created_count, close_rate, weighted_pipeline<>>(
-        d.view(), group::rep, {window, {}, {}, {}}, par(2));
+        d.view(), group::rep, {window, {}, {}, {}}, par(2, 1));
     REQUIRE(r.rows() == by_rep.size());
     std::size_t row = 0;
     for (const auto& [rep, g] : by_rep) {

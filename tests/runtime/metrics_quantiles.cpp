@@ -86,7 +86,7 @@ TEST_CASE("quantile metrics: exact equals brute force, sketch close, parallel eq
   using exact90 = won_amount_quantile<0.9>;
   using sketch90 = won_amount_quantile<0.9, quantiles::sketch<128>>;
   const auto r1 = evaluate<exact90, sketch90, median_deal_size>(d.view(), group::everything);
-  const auto r2 = evaluate<exact90, sketch90, median_deal_size>(d.view(), group::everything, {}, par(2));
+  const auto r2 = evaluate<exact90, sketch90, median_deal_size>(d.view(), group::everything, {}, par(2, 1));
   CHECK(r1.column<exact90>()[0] == money{std::llround(ref.quantile(0.9))});
   CHECK(r1.column<median_deal_size>()[0] == money{std::llround(ref.quantile(0.5))});
   CHECK(r2.column<exact90>()[0] == r1.column<exact90>()[0]);

@@ -69,7 +69,7 @@ TEST_CASE("key labels: each distinct label stored once, from a small or a huge k
   d.dictionaries.reps = dictionary({"Ann", "Bob", "Cy"});
   for (int c = 0; c < 100'000; ++c) d.dictionaries.contacts.encode("contact-" + std::to_string(c));
   for (const bool parallel : {false, true}) {
-    const auto r = parallel ? evaluate<activity_count>(d.view(), group::by(group::rep, group::contact), {}, par(2))
+    const auto r = parallel ? evaluate<activity_count>(d.view(), group::by(group::rep, group::contact), {}, par(2, 1))
                             : evaluate<activity_count>(d.view(), group::by(group::rep, group::contact));
     REQUIRE(r.rows() == 4);  // (Ann, 7), (Bob, none), (Cy, 7), (Cy, 99999), in key order
     CHECK(r.key_label(0) == "Ann / contact-7");
@@ -200,7 +200,7 @@ TEST_CASE("a rep x contact key space of 4e10 codes: partitioned in wider blocks,
     e.second += email_out;
   }
   for (const unsigned threads : {1u, 3u}) {
-    const auto r = evaluate<activity_count, emails_sent>(d.view(), group::by(group::rep, group::contact), {}, par(threads));
+    const auto r = evaluate<activity_count, emails_sent>(d.view(), group::by(group::rep, group::contact), {}, par(threads, 1));
     REQUIRE(r.rows() == expected.size());
     std::size_t row = 0;
     for (const auto& [key, e] : expected) {

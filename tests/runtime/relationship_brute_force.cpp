@@ -1,5 +1,5 @@
 // Every relationship KPI of every record kind against the brute force of relationship_test_support.hpp,
-// on random histories (several seeds, windows, with and without thread ids), sequential and par(2).
+// on random histories (several seeds, windows, with and without thread ids), sequential and par(2, 1).
 #include "relationship_test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -227,7 +227,7 @@ void run_kind(const crm_view& v, const scenario& s, const Key& key, record_kind 
   const relationship_report r = analyse(v, key, s.options);
   CHECK(r.kind == kind);
   check_report(v, r, s, kind);
-  const relationship_report rp = analyse(v, key, s.options, par(2));
+  const relationship_report rp = analyse(v, key, s.options, par(2, 1));
   check_same(r, rp);
 }
 
@@ -255,7 +255,7 @@ TEST_CASE("the reply annotation matches the quadratic reply search, sequential a
     const crm_view v = d.view();
     const auto want = reltest::brute_replies(v);
     for (unsigned threads : {1u, 2u, 3u}) {
-      const reply_annotation r = pair_replies(v, par(threads));
+      const reply_annotation r = pair_replies(v, par(threads, 1));
       std::size_t threaded = 0, replied = 0;
       for (std::size_t i = 0; i < want.size(); ++i) {
         INFO("seed " << seed << " threads " << threads << " row " << i);
@@ -268,7 +268,7 @@ TEST_CASE("the reply annotation matches the quadratic reply search, sequential a
       CHECK(r.replied_emails == replied);
       // paired from an instant on: the same pairs for the e-mails from then on, nothing before
       const timestamp from = from_unix(reltest::t_ref - 50 * reltest::day_s);
-      const reply_annotation late = pair_replies(v, par(threads), from);
+      const reply_annotation late = pair_replies(v, par(threads, 1), from);
       CHECK(late.paired_from == from);
       for (std::size_t i = 0; i < want.size(); ++i) {
         INFO("seed " << seed << " threads " << threads << " row " << i << " paired from t_ref - 50 d");
@@ -311,7 +311,7 @@ TEST_CASE("reply pairing of rows already in ts order, with dense, sparse and mis
         for (const timestamp from : {no_time, view.activities.ts[view.activities.size() / 2]}) {
           INFO("seed " << seed << " variant " << variant << " threads " << threads << " ts_sorted " << view.activities.ts_sorted
                        << " from " << to_unix(from));
-          const reply_annotation r = pair_replies(view, par(threads), from);
+          const reply_annotation r = pair_replies(view, par(threads, 1), from);
           std::size_t threaded = 0, replied = 0, mismatches = 0;
           for (std::size_t i = 0; i < want.size(); ++i) {
             const bool paired = want[i].has_value() && view.activities.ts[i] >= from;

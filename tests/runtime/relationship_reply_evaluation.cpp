@@ -59,8 +59,8 @@ template <class... Ms, class Key>
 void check_sets(const crm_view& v, const Key& key, const mx::evaluate_options& o) {
   const std::string expected = materialised<Ms...>(v, key, o, seq);
   CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, seq)) == expected);
-  CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, par(2))) == expected);
-  CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, par(3))) == expected);
+  CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, par(2, 1))) == expected);
+  CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, par(3, 1))) == expected);
 }
 
 template <class Key>
@@ -133,7 +133,7 @@ TEST_CASE("evaluate_with_replies falls back to the reply column where one sweep 
   sort_by_ts(sorted.activities);
   const std::string expected = csv(rel::evaluate_with_replies<rel::our_replies, rel::their_replies>(sorted.view(), mx::group::rep));
   CHECK(csv(rel::evaluate_with_replies<rel::our_replies, rel::their_replies>(shuffled.view(), mx::group::rep)) == expected);
-  CHECK(csv(rel::evaluate_with_replies<rel::our_replies, rel::their_replies>(shuffled.view(), mx::group::rep, {}, par(2))) == expected);
+  CHECK(csv(rel::evaluate_with_replies<rel::our_replies, rel::their_replies>(shuffled.view(), mx::group::rep, {}, par(2, 1))) == expected);
   crm_data subjects = reltest::random_history(6, 3000);
   sort_by_ts(subjects.activities);
   check_sets<rel::their_threaded_emails, rel::our_replies, rel::their_replies>(subjects.view(), mx::group::contact, {});

@@ -155,7 +155,7 @@ TEST_CASE("similar won deals match a brute force of the definitions", "[relation
     opts.k = 4;
     opts.attributes = {"segment", "product", "employees", "absent"};
     opts.kpi.as_of = from_unix(reltest::t_ref);
-    const similar_deals<> model(v, opts, par(2));
+    const similar_deals<> model(v, opts, par(2, 1));
     const reltest::windows_ref w{time_window{}.from.time_since_epoch().count(), reltest::t_ref, reltest::t_ref, false, 0, 0, 0};
     const auto kpi = reltest::brute_panels(v, record_kind::opportunity, w, opts.kpi, 30.0);
     const brute b = brute_features(v, reltest::t_ref, kpi);

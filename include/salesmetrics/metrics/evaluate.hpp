@@ -323,7 +323,7 @@ class engine {
   template <class Policy>
   partial run(const Policy& policy) const {
     activity_rows_ = window_activity_rows();
-    const unsigned threads = std::max(1u, policy.threads());
+    const unsigned threads = threads_for(policy);
     if constexpr (one_source) {
       if (!dense_ && partitions_fit()) return run_partitioned(threads);
     }
@@ -368,7 +368,7 @@ class engine {
     constexpr bool labels_in_context = (all_needs & needs::group_label) != 0;  // finish() sets the label per group
     if constexpr (one_source && !labels_in_context) {
       activity_rows_ = window_activity_rows();
-      if (!dense_ && partitions_fit()) return table_partitioned<Requested...>(std::max(1u, policy.threads()));
+      if (!dense_ && partitions_fit()) return table_partitioned<Requested...>(threads_for(policy));
     }
     return finish<Requested...>(run(policy), policy);
   }
@@ -435,6 +435,22 @@ class engine {
     if (all_needs & needs::stage_entered) fill_stage_entered();
     if (all_needs & needs::first_win) fill_first_win();
     if (all_needs & needs::marketing_source) fill_marketing(opts);
+  }
+
+  /// The policy's threads for this pass's rows (parallel_policy::threads_for_rows; a policy
+  /// without it: its threads). Call after window_activity_rows().
+  template <class Policy>
+  [[nodiscard]] unsigned threads_for(const Policy& policy) const {
+    std::size_t rows = 0;
+    []<std::size_t... I>(std::index_sequence<I...>, const crm_view& d, std::pair<std::size_t, std::size_t> activity_rows, std::size_t& r) {
+      ((first_leaf_of_table<I>() ? void(r += std::is_same_v<typename leaf<I>::table, activities_table>
+                                                 ? activity_rows.second - activity_rows.first
+                                                 : leaf<I>::table::of(d).size())
+                                 : void()),
+       ...);
+    }(std::make_index_sequence<leaf_count>{}, data_, activity_rows_, rows);
+    if constexpr (requires { { policy.threads_for_rows(rows) } -> std::convertible_to<unsigned>; }) return std::max(1u, policy.threads_for_rows(rows));
+    else return std::max(1u, static_cast<unsigned>(policy.threads()));
   }
 
   /// The activity rows that can fall in the window. Activities exported in ts order (the usual
