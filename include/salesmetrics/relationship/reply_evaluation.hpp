@@ -97,7 +97,7 @@ void sweep_range(const Engine& engine, fused_range<Offset, Sides, Engine>& w, co
     while (begin > first_row && ts[begin - 1] == ts[begin]) --begin;  // an instant is never split
     if (end - begin > w.replies.size()) w.replies.resize(end - begin);
     std::int64_t* const out = w.replies.data();
-    sweep_replies(rows, begin, end, ts, dir, first_ts, w.state.data(), out, begin);
+    sweep_replies(rows, begin, end, ts, dir, first_ts, std::span(w.state), out, begin);
     w.view.reply_ts = std::span<const std::int64_t>(out, end - begin);
     w.view.reply_first = begin;
     if (defer) {
