@@ -1,6 +1,6 @@
 // Every catalog metric against an independent brute-force computation on random tables:
 // many seeds, every group key, windows, filters, sequential and parallel, merged partials.
-// par(n, 1): n threads even on these few rows (par(n) would take one thread per 2^18 rows).
+// par(n, 1): n threads even on these few rows (par(n) would take one thread per 2^17 rows).
 #include <salesmetrics/metrics/catalog.hpp>
 
 #include <catch2/catch.hpp>

@@ -2,7 +2,7 @@
 // after a few rows must still give exact totals on every path of the engine (dense slots, hash,
 // partitioned blocks, accumulation in pieces), sequential and parallel, because the engine
 // folds them into the full states before they can overflow. Checked against a brute force.
-// par(n, 1): n threads even on these few rows (par(n) would take one thread per 2^18 rows).
+// par(n, 1): n threads even on these few rows (par(n) would take one thread per 2^17 rows).
 #include <salesmetrics/metrics/catalog.hpp>
 
 #include <catch2/catch.hpp>

@@ -103,37 +103,33 @@ struct duration_ms_total {
   static result_type result(const state& s, const eval_context&) noexcept { return s; }
 };
 
-/// Building blocks: the earliest and the latest ts (unix seconds) of completed rows; the
-/// int64 limits when there is none. Two leaves, so that a metric needing one carries one.
-struct earliest_completed_ts {
-  static constexpr std::string_view name = "earliest_completed_ts";
+namespace detail {
+/// The earliest (Latest = false) or the latest ts (unix seconds) of completed rows; the int64
+/// limit on the other side when there is none.
+template <bool Latest>
+struct completed_ts_bound {
   using table = activities_table;
   struct state {
-    std::int64_t first = std::numeric_limits<std::int64_t>::max();
+    std::int64_t t = Latest ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
   };
   using result_type = std::int64_t;
   static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
-    if (!detail::completed(v, i)) return;
+    if (!completed(v, i)) return;
     const std::int64_t t = to_unix(v.ts[i]);
-    s.first = t < s.first ? t : s.first;
+    s.t = (Latest ? t > s.t : t < s.t) ? t : s.t;
   }
-  static void merge(state& a, const state& b) noexcept { a.first = std::min(a.first, b.first); }
-  static result_type result(const state& s, const eval_context&) noexcept { return s.first; }
+  static void merge(state& a, const state& b) noexcept { a.t = Latest ? std::max(a.t, b.t) : std::min(a.t, b.t); }
+  static result_type result(const state& s, const eval_context&) noexcept { return s.t; }
 };
-struct latest_completed_ts {
+}  // namespace detail
+
+/// Building blocks: the earliest and the latest ts of completed rows. Two leaves, so that a
+/// metric needing one carries one.
+struct earliest_completed_ts : detail::completed_ts_bound<false> {
+  static constexpr std::string_view name = "earliest_completed_ts";
+};
+struct latest_completed_ts : detail::completed_ts_bound<true> {
   static constexpr std::string_view name = "latest_completed_ts";
-  using table = activities_table;
-  struct state {
-    std::int64_t last = std::numeric_limits<std::int64_t>::min();
-  };
-  using result_type = std::int64_t;
-  static void update(state& s, const activity_view& v, std::size_t i, const eval_context&) noexcept {
-    if (!detail::completed(v, i)) return;
-    const std::int64_t t = to_unix(v.ts[i]);
-    s.last = t > s.last ? t : s.last;
-  }
-  static void merge(state& a, const state& b) noexcept { a.last = std::max(a.last, b.last); }
-  static result_type result(const state& s, const eval_context&) noexcept { return s.last; }
 };
 
 /// Building block: [first, last] ts of completed rows ({max, min} of int64 when none).
