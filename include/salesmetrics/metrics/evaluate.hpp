@@ -932,7 +932,7 @@ class engine {
       }
     }
     block_start[blocks] = total;
-    // 3. scatter the row indices
+    // 3. scatter the rows: index and code within the block
     struct row_in_block {
       std::uint32_t row, local;  // local: the code within its block
     };
