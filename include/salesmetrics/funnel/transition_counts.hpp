@@ -297,7 +297,8 @@ class rule_check {
     const dense_id* const opp = h_.opportunity_id.data();
     const std::int8_t* const from = h_.from_stage.data();
     const std::int8_t* const to = h_.to_stage.data();
-    if (begin == 0) {  // row 0 starts an opportunity: its id must be valid; the non-decreasing ids then keep all valid
+    const bool starts_at_row_0 = begin == 0;
+    if (starts_at_row_0) {  // row 0 starts an opportunity: its id must be valid; the non-decreasing ids then keep all valid
       bad_ |= (opp[0] < 0) | (opp[0] > last_id_);
       cuts_ += from[0] >= 0;
       to_max_ = std::max(to_max_, static_cast<std::uint8_t>(to[0]));
@@ -339,7 +340,7 @@ class rule_check {
     bad_ |= (to_max_ >= stages_) | (from_max_ > stages_);
     if (check_ts_) {
       const timestamp* const ts = h_.ts.data();
-      unsigned bad = begin == 1 && ts[0] == no_time;
+      unsigned bad = starts_at_row_0 && ts[0] == no_time;
       for (std::size_t i = begin; i < end; ++i) {
         const unsigned same = opp[i] == opp[i - 1];
         const std::uint64_t step = static_cast<std::uint64_t>(to_unix(ts[i])) - static_cast<std::uint64_t>(to_unix(ts[i - 1]));
@@ -433,55 +434,55 @@ void pass_rows(const history_columns& h, const stage_layout& L, std::span<const 
   // index by stage and the visited sets by id, which only checked rows may do.
   constexpr std::size_t checked_rows = 16384;  // 6 to 14 bytes a row: in L2 when counted
   for (std::size_t c0 = 0; c0 < n; c0 += checked_rows) {
-  const std::size_t c1 = std::min(n, c0 + checked_rows);
-  check_rows(c0, c1);
-  for (std::size_t i = c0; i < c1; ++i) {
-    const dense_id o = opp[i];
-    const int f = from[i];
-    const auto fs = static_cast<std::size_t>(f >= 0 ? f : 0);  // a cell index even for creation rows
-    const auto tz = static_cast<std::size_t>(to[i]);
-    const bool first = (i == 0) | (o != prev_opp);
-    std::size_t block = 0;
-    if constexpr (Grouped) {
-      const dense_id g = static_cast<std::size_t>(o) < groups_known ? group[o] : no_id;
-      if (first && (static_cast<std::size_t>(o) >= groups_known || (g >= 0 && static_cast<std::size_t>(g) >= G))) [[unlikely]] {
-        if (static_cast<std::size_t>(o) >= groups_known)
-          bad_row(who, i, std::string("opportunity_id ") + std::to_string(o) + " has no entry in group_of (size " + std::to_string(groups_known) + ")");
-        bad_row(who, i, std::string("group ") + std::to_string(g) + " of opportunity " + std::to_string(o) + " is not below group_count " + std::to_string(G));
+    const std::size_t c1 = std::min(n, c0 + checked_rows);
+    check_rows(c0, c1);
+    for (std::size_t i = c0; i < c1; ++i) {
+      const dense_id o = opp[i];
+      const int f = from[i];
+      const auto fs = static_cast<std::size_t>(f >= 0 ? f : 0);  // a cell index even for creation rows
+      const auto tz = static_cast<std::size_t>(to[i]);
+      const bool first = (i == 0) | (o != prev_opp);
+      std::size_t block = 0;
+      if constexpr (Grouped) {
+        const dense_id g = static_cast<std::size_t>(o) < groups_known ? group[o] : no_id;
+        if (first && (static_cast<std::size_t>(o) >= groups_known || (g >= 0 && static_cast<std::size_t>(g) >= G))) [[unlikely]] {
+          if (static_cast<std::size_t>(o) >= groups_known)
+            bad_row(who, i, std::string("opportunity_id ") + std::to_string(o) + " has no entry in group_of (size " + std::to_string(groups_known) + ")");
+          bad_row(who, i, std::string("group ") + std::to_string(g) + " of opportunity " + std::to_string(o) + " is not below group_count " + std::to_string(G));
+        }
+        block = g < 0 ? G : static_cast<std::size_t>(g);
       }
-      block = g < 0 ? G : static_cast<std::size_t>(g);
-    }
-    // The stages the row shows the opportunity in: its to_stage, and its from_stage (new only on
-    // the first row: later from_stages are earlier rows' to_stages).
-    const std::uint64_t stages = std::uint64_t{1} << tz | (f >= 0 ? std::uint64_t{1} << fs : 0);
-    if constexpr (DenseIds) {
-      seen[o] |= static_cast<visited_set>(stages);
-    } else {
-      // The opportunity that just ended is stored at k, which moves on only then: on the other
-      // rows the store is overwritten later.
-      records[k] = current;
-      k += first & (i > 0);
-      current.stages = (first ? 0 : current.stages) | stages;
-      current.block = block;
-    }
-    std::int64_t* const blk = acc + block * stride;
-    ++blk[static_cast<std::size_t>(f + 1) * S + tz];  // a transition (f, t), or a creation in t
-    if constexpr (Dwell != dwell_pass::none) {
-      const std::int64_t ts = to_unix(tsv[i]);
-      // a continuation: the time spent in f (checked: non-negative, at most sample_mask)
-      const std::uint64_t dwell = first ? 0 : static_cast<std::uint64_t>(ts - prev_ts);
-      blk[P.dwell() + fs] += static_cast<std::int64_t>(dwell);
-      if constexpr (Dwell == dwell_pass::samples || Dwell == dwell_pass::histogram) {
-        const bool sample = !first & (block != G || !Grouped);
-        const std::size_t cell = block * S + fs;
-        samples[samples_taken] = (static_cast<std::uint64_t>(sample ? cell : 0) << sample_shift) | dwell;
-        samples_taken += sample;
-        if constexpr (Dwell == dwell_pass::histogram) hist[(sample ? cell : 0) * dwell_buckets + dwell_bucket(dwell)] += sample;
+      // The stages the row shows the opportunity in: its to_stage, and its from_stage (new only on
+      // the first row: later from_stages are earlier rows' to_stages).
+      const std::uint64_t stages = std::uint64_t{1} << tz | (f >= 0 ? std::uint64_t{1} << fs : 0);
+      if constexpr (DenseIds) {
+        seen[o] |= static_cast<visited_set>(stages);
+      } else {
+        // The opportunity that just ended is stored at k, which moves on only then: on the other
+        // rows the store is overwritten later.
+        records[k] = current;
+        k += first & (i > 0);
+        current.stages = (first ? 0 : current.stages) | stages;
+        current.block = block;
       }
-      prev_ts = ts;
+      std::int64_t* const blk = acc + block * stride;
+      ++blk[static_cast<std::size_t>(f + 1) * S + tz];  // a transition (f, t), or a creation in t
+      if constexpr (Dwell != dwell_pass::none) {
+        const std::int64_t ts = to_unix(tsv[i]);
+        // a continuation: the time spent in f (checked: non-negative, at most sample_mask)
+        const std::uint64_t dwell = first ? 0 : static_cast<std::uint64_t>(ts - prev_ts);
+        blk[P.dwell() + fs] += static_cast<std::int64_t>(dwell);
+        if constexpr (Dwell == dwell_pass::samples || Dwell == dwell_pass::histogram) {
+          const bool sample = !first & (block != G || !Grouped);
+          const std::size_t cell = block * S + fs;
+          samples[samples_taken] = (static_cast<std::uint64_t>(sample ? cell : 0) << sample_shift) | dwell;
+          samples_taken += sample;
+          if constexpr (Dwell == dwell_pass::histogram) hist[(sample ? cell : 0) * dwell_buckets + dwell_bucket(dwell)] += sample;
+        }
+        prev_ts = ts;
+      }
+      prev_opp = o;
     }
-    prev_opp = o;
-  }
   }
   if constexpr (!DenseIds) {
     if (n > 0) records[k++] = current;  // the last opportunity

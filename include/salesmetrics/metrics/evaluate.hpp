@@ -992,8 +992,9 @@ class engine {
         }
         std::sort(touched.begin(), touched.end());
         for (std::uint32_t local : touched) {
-          state_type st = working::take(slots[local], block_spilled && local < spilled.size() ? &spilled[local] : nullptr);
-          if (block_spilled && local < spilled.size()) spilled[local] = state_type{};
+          state_type* const folded = block_spilled && local < spilled.size() ? &spilled[local] : nullptr;
+          state_type st = working::take(slots[local], folded);
+          if (folded != nullptr) *folded = state_type{};  // the next block's identity
           add(p, (static_cast<std::uint64_t>(k) << block_bits) | local, st);
           seen[local] = 0;
         }

@@ -287,7 +287,7 @@ struct weighted_pipeline : detail::selects_status<deal_status::open> {
   using result_type = money;
   static void update(state& s, const opportunity_view& v, std::size_t i, const eval_context&) noexcept {
     if (v.status[i] != deal_status::open || !detail::has_amount(v, i)) return;
-    s += round_half_away(static_cast<double>(v.amount[i].cents) * W::weight(v, i));  // W in [0, 1]: finite
+    s += round_half_away(static_cast<double>(v.amount[i].cents) * W::weight(v, i));  // defined for any weight
   }
   static void merge(state& a, const state& b) noexcept { a += b; }
   static result_type result(const state& s, const eval_context&) noexcept { return money{s}; }

@@ -150,8 +150,7 @@ void add_deferred(const Engine& engine, std::span<const std::uint32_t> d, fused_
 /// its own per-thread state; an e-mail without a reply inside its range waits. The states of
 /// the ranges after each range then give the waiting e-mails their replies (as pair_replies
 /// stitches its ranges), and they are added, every thread taking a part of them into metric
-/// states of its own (at 2 threads only the first range has any: every e-mail of it that is
-/// unanswered there, a quarter of them). The metric states merge in range order.
+/// states of its own (parts_of_earlier_ranges). The metric states merge in range order.
 template <class Offset, reply_sides Sides, class Engine>
 typename Engine::partial fused_sweep(const Engine& engine, const annotated_view& base, const sweep_plan& plan, unsigned threads) {
   const activity_view& a = base.activities;
@@ -174,20 +173,10 @@ typename Engine::partial fused_sweep(const Engine& engine, const annotated_view&
     // w[r].state becomes the earliest e-mails of ranges r.. (suffix); range r reads w[r + 1]'s.
     for (unsigned r = ranges - 1; r-- > 1;)
       for (std::size_t s = 0; s < plan.id_slots; ++s) keep_earliest(w[r].state[s], w[r + 1].state[s]);
-    struct deferred_part {
-      unsigned range;
-      std::size_t begin, end;  // in the range's deferred list
-    };
-    const unsigned parts_per_range = std::max(1u, threads / (ranges - 1));
-    std::vector<deferred_part> parts;
-    for (unsigned r = 0; r + 1 < ranges; ++r)
-      for (unsigned k = 0; k < parts_per_range; ++k) {
-        const std::size_t m = w[r].deferred.size();
-        parts.push_back({r, m * k / parts_per_range, m * (k + 1) / parts_per_range});
-      }
+    const std::vector<range_part> parts = parts_of_earlier_ranges(ranges, threads, [&](unsigned r) { return w[r].deferred.size(); });
     std::vector<fused_range<Offset, Sides, Engine>> adders(parts.size());  // sized first: each accumulation points at its view
     salesmetrics::detail::run_on_threads(static_cast<unsigned>(parts.size()), [&](unsigned t) {
-      const deferred_part& p = parts[t];
+      const range_part& p = parts[t];
       fused_range<Offset, Sides, Engine>& x = adders[t];
       x.view = base;
       x.replies.resize(fused_block_rows);
