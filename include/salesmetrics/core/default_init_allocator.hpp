@@ -7,6 +7,7 @@
 // resize(n, value) and assign(n, value) still initialise.
 #pragma once
 #include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/large_array_allocator.hpp>
 
 #include <memory>
 #include <new>
@@ -43,7 +44,9 @@ class default_init_allocator : public Base {
 };
 
 /// A vector for large per-row outputs: resize(n) does not touch the memory (see above).
+/// A per-row output column: left uninitialised by resize, and a large array (huge pages; its
+/// first writes fault once per 2 MiB instead of once per 4 KiB).
 template <class T>
-using output_vector = std::vector<T, default_init_allocator<T>>;
+using output_vector = std::vector<T, default_init_allocator<T, large_array_allocator<T>>>;
 
 SALESMETRICS_END_NAMESPACE

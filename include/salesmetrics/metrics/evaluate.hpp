@@ -18,7 +18,7 @@
 // keys and leaf states, merges with another partial (from another thread, process or machine:
 // save()/load() serialise it) and finish() turns it into the result table.
 #pragma once
-#include <salesmetrics/core/cache_aligned_allocator.hpp>
+#include <salesmetrics/core/large_array_allocator.hpp>
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/core/execution.hpp>
 #include <salesmetrics/metrics/context.hpp>
@@ -695,11 +695,12 @@ class engine {
   }
 
   struct chunk_state {
-    cache_aligned_vector<work_type> states;  // working states (hot_state.hpp), by slot
-    std::vector<std::uint8_t> touched;  // dense: group reached by a row
-    std::vector<std::uint64_t> codes;   // hashed: code of each slot
+    // Arrays by slot on large_vector: read at random, they gain from huge pages (large_array_allocator.hpp).
+    large_vector<work_type> states;      // working states (hot_state.hpp), by slot
+    large_vector<std::uint8_t> touched;  // dense: group reached by a row
+    std::vector<std::uint64_t> codes;    // hashed: code of each slot
     slot_hash hash;
-    std::vector<state_type> spilled;    // by slot: the hot states folded so far (only passes longer than their capacity)
+    large_vector<state_type> spilled;    // by slot: the hot states folded so far (only passes longer than their capacity)
     std::uint64_t absorbed = 0;         // rows since the last spill
   };
 
@@ -916,7 +917,7 @@ class engine {
     };
     auto chunk = [&](unsigned t) { return first + n * t / threads; };
     // 1. rows per block, per thread; 2. offsets (block-major, then thread: rows keep their order)
-    std::vector<std::vector<std::uint32_t>> at(threads, std::vector<std::uint32_t>(blocks + 1, 0));
+    std::vector<large_vector<std::uint32_t>> at(threads, large_vector<std::uint32_t>(blocks + 1, 0));
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
       std::uint32_t* const c = at[t].data();
       each_row(chunk(t), chunk(t + 1), [c, block_bits](std::size_t, std::uint64_t code) { ++c[code >> block_bits]; });
@@ -936,7 +937,7 @@ class engine {
     struct row_in_block {
       std::uint32_t row, local;  // local: the code within its block
     };
-    std::vector<row_in_block> rows(total);
+    large_vector<row_in_block> rows(total);
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
       std::uint32_t* const pos = at[t].data();
       row_in_block* const out = rows.data();
@@ -955,10 +956,10 @@ class engine {
     }
     out.resize(threads);
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
-      cache_aligned_vector<work_type> slots;  // grown to the largest slot used (small inputs stay small)
+      large_vector<work_type> slots;  // grown to the largest slot used (small inputs stay small)
       std::vector<std::uint8_t> seen;
       std::vector<std::uint32_t> touched;
-      std::vector<state_type> spilled;  // by slot, for blocks of more rows than the hot states' capacity
+      large_vector<state_type> spilled;  // by slot, for blocks of more rows than the hot states' capacity
       Collector& p = out[t];
       reserve(p, t == 0 ? total : block_start[first_block[t + 1]] - block_start[first_block[t]]);  // groups <= rows
       for (std::size_t k = first_block[t]; k < first_block[t + 1]; ++k) {
@@ -1137,7 +1138,7 @@ class engine {
     constexpr auto unused = std::numeric_limits<std::uint32_t>::max();
     const std::uint64_t codes = b.cardinality();
     if (codes <= 4 * static_cast<std::uint64_t>(n) + 65536) {
-      std::vector<std::uint32_t> slot(static_cast<std::size_t>(codes), unused);
+      large_vector<std::uint32_t> slot(static_cast<std::size_t>(codes), unused);
       bool fits = true;  // partials from other shards may hold values this data's key space lacks
       std::size_t distinct = 0;
       for (std::size_t g = 0; fits && g < n; ++g) {

@@ -76,7 +76,7 @@ struct not_deferred {
 /// which the metrics read the current block's replies, and its deferred e-mails.
 template <class Offset, reply_sides Sides, class Engine>
 struct fused_range {
-  std::vector<reply_state<Offset, Sides>> state;
+  large_vector<reply_state<Offset, Sides>> state;  // by thread, read at random: on huge pages
   std::vector<std::int64_t> replies;  // the block buffer
   std::vector<std::uint32_t> deferred;  // rows, in descending order
   annotated_view view;

@@ -36,6 +36,7 @@
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/core/default_init_allocator.hpp>
 #include <salesmetrics/core/execution.hpp>
+#include <salesmetrics/core/large_array_allocator.hpp>
 #include <salesmetrics/core/ids.hpp>
 #include <salesmetrics/relationship/subject.hpp>
 #include <salesmetrics/table/dataset.hpp>
@@ -302,7 +303,7 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
   const std::size_t size = end - begin;
   ranges = static_cast<unsigned>(std::clamp<std::size_t>(size, 1, std::max(1u, ranges)));
   const std::vector<std::size_t> bounds = split_at_instants(begin, end, ranges, [&](std::size_t p) { return ts[seq.row(p)]; });
-  std::vector<std::vector<reply_state<Offset>>> state(ranges);
+  std::vector<large_vector<reply_state<Offset>>> state(ranges);  // read at random: on huge pages
   std::vector<sweep_counts> counts(ranges);
   salesmetrics::detail::run_on_threads(ranges, [&](unsigned r) {
     state[r].assign(slots, reply_state<Offset>{});
