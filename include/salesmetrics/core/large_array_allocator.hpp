@@ -6,10 +6,9 @@
 // (madvise MADV_HUGEPAGE; a no-op where THP is off, the memory then stays in 4 KiB pages).
 // Why: the engine reads group states, columns gathered by row and reply states at random. With
 // 4 KiB pages nearly every such read of an array of hundreds of MB misses the TLB, and the first
-// write of every 4 KiB page faults. On the peers' queries at 100M activities (2-vCPU Xeon, THP in
-// madvise mode), glibc's own THP mode as a stand-in measured Q2 2 threads 271 -> 233 ms and Q5
-// 1 thread 2.19 -> 2.05 s. The rounding costs at most 2 MiB of address space per array (untouched
-// pages take no memory).
+// write of every 4 KiB page faults. Q5 of the peers' harness at 100M activities (2-vCPU Xeon, THP
+// in madvise mode; 105 MB of reply states): 1 thread 2.19 -> 2.02 s, 2 threads 1.36 -> 1.24 s.
+// The rounding costs at most 2 MiB of address space per array (untouched pages take no memory).
 #pragma once
 #include <salesmetrics/core/config.hpp>
 
