@@ -78,8 +78,8 @@ TEST_CASE("key labels: each distinct label stored once, from a small or a huge k
     CHECK(r.key_label(3) == "Cy / contact-99999");
     CHECK(r.key_values[1][1] == -1);
     CHECK(r.column<activity_count>()[3] == 2);
-    CHECK(r.key_labels[0].pool.size() == 3);
-    CHECK(r.key_labels[1].pool.size() == 3);  // contact-7 once for two groups
+    CHECK(r.key_labels[0].distinct() == 3);
+    CHECK(r.key_labels[1].distinct() == 3);  // contact-7 once for two groups
     CHECK(r.key_labels[1].size() == 4);
   }
 }

@@ -7,6 +7,7 @@
 // name (column("win_rate"), checked at run time). write_csv and to_json print it.
 #pragma once
 #include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/large_array_allocator.hpp>
 #include <salesmetrics/core/money.hpp>
 #include <salesmetrics/core/time.hpp>
 #include <salesmetrics/metrics/metric_set.hpp>
@@ -86,16 +87,25 @@ inline std::string csv_quote(std::string_view s) {
 }
 }  // namespace detail
 
-/// The labels of one key component: each distinct label once, in key order (`pool`), and per row
-/// the index of its label. Groups that share a component value (a rep's many contacts) share its
-/// string, and the engine looks the labels up in one ordered pass over the dictionary instead of
-/// one random read per group.
+/// The labels of one key component: each distinct label once, in key order, and per row the index
+/// of its label. Groups that share a component value (a rep's many contacts) share its label. The
+/// labels are one character buffer (label k is chars[ends[k-1], ends[k]), ends[-1] = 0) rather
+/// than a std::string each: 8 bytes a label instead of 32, and no allocation per long name. Q2 of
+/// the peers' harness at 100M labels 1.3 million contacts: 40 -> 7 ms.
 struct key_label_column {
-  std::vector<std::string> pool;
-  std::vector<std::uint32_t> index;  // [row] -> pool
+  std::string chars;
+  std::vector<std::size_t> ends;     // [label] -> end of its characters
+  std::vector<std::uint32_t> index;  // [row] -> label
 
-  [[nodiscard]] const std::string& operator[](std::size_t row) const { return pool[index[row]]; }
+  [[nodiscard]] std::string_view label(std::size_t k) const noexcept {
+    const std::size_t begin = k == 0 ? 0 : ends[k - 1];
+    return std::string_view(chars).substr(begin, ends[k] - begin);
+  }
+  [[nodiscard]] std::string_view operator[](std::size_t row) const noexcept { return label(index[row]); }
   [[nodiscard]] std::size_t size() const noexcept { return index.size(); }
+  [[nodiscard]] std::size_t distinct() const noexcept { return ends.size(); }
+  /// Ends the label whose characters were appended to `chars` since the previous one ended.
+  void end_label() { ends.push_back(chars.size()); }
 };
 
 template <class... Requested>
@@ -180,7 +190,7 @@ class result_table {
     Json rows_json = Json::array();
     for (std::size_t r = 0; r < rows(); ++r) {
       Json row;
-      for (std::size_t k = 0; k < key_names.size(); ++k) row[key_names[k]] = key_labels[k][r];
+      for (std::size_t k = 0; k < key_names.size(); ++k) row[key_names[k]] = std::string(key_labels[k][r]);
       ((row[std::string(Requested::name)] = detail::json_value<Json>(std::get<I<Requested>()>(columns_)[r])), ...);
       rows_json.push_back(std::move(row));
     }
@@ -207,16 +217,23 @@ class result_table {
   void append_row(const Results& all) {
     (std::get<I<Requested>()>(columns_).push_back(std::get<detail::index_in<Requested, typename Set::all>::value>(all)), ...);
   }
-  void append(const result_table& other) {
+  /// n rows, the first rows() kept (the engine then copies other tables' rows in, possibly in parallel).
+  void grow(std::size_t n) {
+    std::apply([n](auto&... c) { (c.resize(n), ...); }, columns_);
+  }
+  /// Rows [from, to) of `other` become rows [at, at + to - from).
+  void copy_rows(std::size_t at, const result_table& other, std::size_t from, std::size_t to) {
     [&]<std::size_t... C>(std::index_sequence<C...>) {
-      ((std::get<C>(columns_).insert(std::get<C>(columns_).end(), std::get<C>(other.columns_).begin(), std::get<C>(other.columns_).end())),
+      ((std::copy(std::get<C>(other.columns_).begin() + static_cast<std::ptrdiff_t>(from),
+                  std::get<C>(other.columns_).begin() + static_cast<std::ptrdiff_t>(to),
+                  std::get<C>(columns_).begin() + static_cast<std::ptrdiff_t>(at))),
        ...);
     }(std::index_sequence_for<Requested...>{});
   }
 
  private:
   template <class M> static constexpr std::size_t I() { return detail::index_in<M, requested>::value; }
-  std::tuple<std::vector<typename Requested::result_type>...> columns_;
+  std::tuple<large_vector<typename Requested::result_type>...> columns_;  // large: filled at random by threads
 };
 
 }  // namespace metrics

@@ -91,7 +91,7 @@ template <class Table, std::size_t N>
 
 template <class D, class Table>
 [[nodiscard]] person_activity person_at(const Table& t, std::size_t row, std::size_t component) {
-  return {static_cast<dense_id>(t.key_values[component][row]), t.key_labels[component][row],
+  return {static_cast<dense_id>(t.key_values[component][row]), std::string(t.key_labels[component][row]),
           t.template column<interactions<D>>()[row], t.template column<last_interaction<D>>()[row],
           t.template column<weighted_interactions<D>>()[row]};
 }
