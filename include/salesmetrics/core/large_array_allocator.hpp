@@ -9,6 +9,10 @@
 // write of every 4 KiB page faults. Q5 of the peers' harness at 100M activities (2-vCPU Xeon, THP
 // in madvise mode; 105 MB of reply states): 1 thread 2.19 -> 2.02 s, 2 threads 1.36 -> 1.24 s.
 // The rounding costs at most 2 MiB of address space per array (untouched pages take no memory).
+// Where THP defragmentation is on for advised memory (defrag "madvise", the Debian default), the
+// first fault of a huge page may wait for the kernel to compact memory (seen here: a 105 MB
+// array's first fill taking 300 ms instead of 25 on a fragmented machine). A latency-bound
+// service that prefers 4 KiB pages defines SALESMETRICS_NO_HUGE_PAGES before including.
 #pragma once
 #include <salesmetrics/core/config.hpp>
 
@@ -17,7 +21,7 @@
 #include <new>
 #include <vector>
 
-#if defined(__linux__)
+#if defined(__linux__) && !defined(SALESMETRICS_NO_HUGE_PAGES)
 #include <sys/mman.h>
 #endif
 
@@ -32,7 +36,7 @@ namespace detail {
   if (bytes < huge_page_bytes) return ::operator new(bytes, std::align_val_t{alignment});
   const std::size_t rounded = (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
   void* p = ::operator new(rounded, std::align_val_t{huge_page_bytes});
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(SALESMETRICS_NO_HUGE_PAGES)
   (void)::madvise(p, rounded, MADV_HUGEPAGE);  // advice only: failure leaves 4 KiB pages
 #endif
   return p;
