@@ -37,14 +37,14 @@ std::string vm_flags_of(const void* p) {
 }
 #endif
 
-TEST_CASE("large_array_allocator: cache-line aligned below 2 MiB, 2 MiB aligned from there", "[core][large_array]") {
+TEST_CASE("large_array_allocator: cache-line aligned below 32 MiB, 2 MiB aligned from there", "[core][large_array]") {
   large_array_allocator<std::uint8_t> bytes;
   std::uint8_t* small = bytes.allocate(100);
   CHECK(address(small) % cache_line_bytes == 0);
   bytes.deallocate(small, 100);
 
   large_array_allocator<double> doubles;
-  const std::size_t n = huge_page_bytes / sizeof(double) + 1;  // just over 2 MiB
+  const std::size_t n = huge_array_bytes / sizeof(double) + 1;  // just over the threshold
   double* big = doubles.allocate(n);
   CHECK(address(big) % huge_page_bytes == 0);
   for (std::size_t i = 0; i < n; ++i) big[i] = static_cast<double>(i);  // the whole range is usable
@@ -69,7 +69,7 @@ TEST_CASE("large_array_allocator: cache-line aligned below 2 MiB, 2 MiB aligned 
 
 TEST_CASE("large_vector keeps its elements when it grows across the threshold", "[core][large_array]") {
   large_vector<std::uint32_t> v;
-  for (std::uint32_t i = 0; i < 3'000'000; ++i) v.push_back(i * 7u);  // 12 MB, reallocated from small to large
+  for (std::uint32_t i = 0; i < 10'000'000; ++i) v.push_back(i * 7u);  // 40 MB, reallocated from small to large
   bool same = true;
   for (std::uint32_t i = 0; i < v.size(); ++i) same = same && v[i] == i * 7u;
   CHECK(same);
@@ -82,7 +82,7 @@ TEST_CASE("large_vector keeps its elements when it grows across the threshold", 
 
 TEST_CASE("output_vector: resize leaves trivial elements as allocated, on a large array", "[core][large_array]") {
   output_vector<std::int64_t> out;
-  out.resize(huge_page_bytes / sizeof(std::int64_t) * 3);
+  out.resize(huge_array_bytes / sizeof(std::int64_t) + 3);
   CHECK(address(out.data()) % huge_page_bytes == 0);
   out.back() = 42;
   out.resize(out.size() + 1, 7);  // the valued overloads still initialise
