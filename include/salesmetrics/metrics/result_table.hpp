@@ -7,7 +7,6 @@
 // name (column("win_rate"), checked at run time). write_csv and to_json print it.
 #pragma once
 #include <salesmetrics/core/config.hpp>
-#include <salesmetrics/core/large_array_allocator.hpp>
 #include <salesmetrics/core/money.hpp>
 #include <salesmetrics/core/time.hpp>
 #include <salesmetrics/metrics/metric_set.hpp>
@@ -233,7 +232,7 @@ class result_table {
 
  private:
   template <class M> static constexpr std::size_t I() { return detail::index_in<M, requested>::value; }
-  std::tuple<large_vector<typename Requested::result_type>...> columns_;  // large: filled at random by threads
+  std::tuple<std::vector<typename Requested::result_type>...> columns_;
 };
 
 }  // namespace metrics
