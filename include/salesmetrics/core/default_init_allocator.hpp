@@ -43,9 +43,8 @@ class default_init_allocator : public Base {
   }
 };
 
-/// A vector for large per-row outputs: resize(n) does not touch the memory (see above).
-/// A per-row output column: left uninitialised by resize, and a large array (huge pages; its
-/// first writes fault once per 2 MiB instead of once per 4 KiB).
+/// A vector for large per-row outputs: resize(n) does not touch the memory (see above), and
+/// from 32 MiB on it is on huge pages (large_array_allocator.hpp).
 template <class T>
 using output_vector = std::vector<T, default_init_allocator<T, large_array_allocator<T>>>;
 

@@ -7,7 +7,9 @@
 // pages). Why: the engine reads group states and reply states at random. In an array of hundreds
 // of MB on 4 KiB pages nearly every such read misses the TLB, and the page-table walk itself
 // misses the caches. Q5 of the peers' harness at 100M activities (2-vCPU Xeon, THP in madvise
-// mode; 105 MB of reply states): 1 thread 2.19 -> 2.02 s, 2 threads 1.36 -> 1.24 s.
+// mode; 105 MB of reply states): 1 thread 2.19 -> 2.02 s, 2 threads 1.36 -> 1.24 s (measured
+// with the advice from 2 MiB; from 32 MiB, Q5 at 100M measured the same: 1.85-1.91 s against
+// 1.90-1.91 s on 1 thread, 1.15-1.16 s against 1.16-1.17 s on 2).
 // Why not from 2 MiB: below a few tens of MB the walks stay in cache, while a fresh huge page
 // costs a 2 MiB clear at its first fault (and, where THP defragmentation is on for advised memory,
 // as with Debian's "madvise" default, possibly a wait for compaction). Advised from 2 MiB, Q5 at

@@ -353,8 +353,7 @@ class engine {
     label_rows(p.keys, out, policy.threads());
     out.resize(n);
     constexpr bool labels_in_context = (all_needs & needs::group_label) != 0;
-    const unsigned threads =
-        labels_in_context ? 1u : static_cast<unsigned>(std::clamp<std::size_t>(n / groups_per_thread, 1, std::max(1u, policy.threads())));
+    const unsigned threads = labels_in_context ? 1u : threads_for_groups(n, policy.threads());
     auto fill = [&](std::size_t begin, std::size_t end) {
       typename Set::group_results results{};
       for (std::size_t g = begin; g < end; ++g) {
@@ -863,6 +862,10 @@ class engine {
       std::clamp(static_cast<unsigned>(std::bit_width((std::size_t{1} << 20) / sizeof(work_type))) - 1u, 8u, 18u);
   static constexpr unsigned max_block_count_bits = 22;
   static constexpr std::size_t groups_per_thread = 16384;  // results and labels: below this a thread costs more than it saves
+  /// Threads for a pass over n groups: one per groups_per_thread, at least 1, at most `threads`.
+  [[nodiscard]] static unsigned threads_for_groups(std::size_t n, unsigned threads) noexcept {
+    return static_cast<unsigned>(std::clamp<std::size_t>(n / groups_per_thread, 1, std::max(1u, threads)));
+  }
   /// The block width for this key space: cache-sized, or wider to balance the per-block counts
   /// against the slots, and so that there are at most 2^22 blocks.
   [[nodiscard]] unsigned block_bits() const noexcept {
@@ -1141,7 +1144,7 @@ class engine {
   template <class... Requested>
   void label_rows(const std::vector<typename partial::key_type>& keys, result_table<Requested...>& out, unsigned threads) const {
     const std::size_t n = keys.size();
-    threads = static_cast<unsigned>(std::clamp<std::size_t>(n / groups_per_thread, 1, std::max(1u, threads)));
+    threads = threads_for_groups(n, threads);
     out.key_names = {std::string(Ks::name)...};
     out.key_values.assign(arity, std::vector<std::int64_t>(n));
     salesmetrics::detail::run_on_threads(threads, [&](unsigned t) {
