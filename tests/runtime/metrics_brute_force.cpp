@@ -57,7 +57,7 @@ crm_data make_random_crm(std::uint32_t seed, std::size_t n_act, std::size_t n_op
   return d;
 }
 
-bool completed(const activity_view& v, std::size_t i) { return v.status[i] == activity_status::completed; }
+bool completed(const activity_view& v, std::size_t i) { return v.status.empty() || v.status[i] == activity_status::completed; }
 
 /// The same data with the activities in ts order (the engine then reads only a window's rows).
 crm_data sorted_by_ts(const crm_data& d) {
@@ -67,6 +67,7 @@ crm_data sorted_by_ts(const crm_data& d) {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return a.ts[x] < a.ts[y]; });
   auto permute = [&](auto& out, const auto& in) {
+    if (in.empty()) return;  // an optional column the data has not
     for (std::size_t i = 0; i < order.size(); ++i) out[i] = in[order[i]];
   };
   permute(s.activities.ts, a.ts);
@@ -83,8 +84,12 @@ crm_data sorted_by_ts(const crm_data& d) {
 }  // namespace
 
 TEST_CASE("activity metrics by rep, by contact, by rep x contact and by rep x month match brute force", "[metrics][brute]") {
+  // Seeds 2, 3, 6, 7, 10 and 11 drop the status column (every row completed), with and without
+  // a window: the engine has a loop of its own for that case.
   for (std::uint32_t seed = 1; seed <= 12; ++seed) {
-    const crm_data d = make_random_crm(seed, 3000, 10);
+    crm_data data = make_random_crm(seed, 3000, 10);
+    if (seed % 4 >= 2) data.activities.status.clear();
+    const crm_data& d = data;
     const crm_view v = d.view();
     const auto& a = v.activities;
     const time_window window = seed % 2 ? time_window{} : time_window{from_unix(1700000000 + 30 * 86400), from_unix(1700000000 + 120 * 86400)};

@@ -199,4 +199,21 @@ TEST_CASE("normalise_subject strips repeated reply and forward prefixes only", "
   CHECK(normalise_subject("Re:Re:Re:Re: deep") == "deep");
 }
 
+TEST_CASE("ts ranges for the threads: equal or weighted, never splitting an instant", "[relationship][replies]") {
+  // ts of positions 0..11: instants of several rows at positions 2-4 and 6-7.
+  const std::vector<int> ts{0, 1, 2, 2, 2, 3, 4, 4, 5, 6, 7, 8};
+  auto at = [&](std::size_t p) { return ts[p]; };
+  using salesmetrics::relationship::detail::split_at_instants;
+  CHECK(split_at_instants(0, 12, 2, at) == std::vector<std::size_t>{0, 6, 12});
+  CHECK(split_at_instants(0, 12, 3, at) == std::vector<std::size_t>{0, 5, 8, 12});   // 4 -> 5: instant 2 kept whole
+  CHECK(split_at_instants(0, 12, 1, at) == std::vector<std::size_t>{0, 12});
+  // The last range weighs 2: 12 rows / (1 + 2) = 4 per unit, so the first bound is at 4 -> 5.
+  CHECK(split_at_instants(0, 12, 2, at, 2.0) == std::vector<std::size_t>{0, 5, 12});
+  CHECK(split_at_instants(0, 12, 3, at, 2.0) == std::vector<std::size_t>{0, 5, 6, 12});
+  // Weight 0 leaves the last range empty; a tiny one, a row.
+  CHECK(split_at_instants(0, 12, 2, at, 0.0) == std::vector<std::size_t>{0, 12, 12});
+  CHECK(split_at_instants(0, 12, 2, at, 1e-9) == std::vector<std::size_t>{0, 11, 12});
+  CHECK(split_at_instants(3, 3, 2, at, 1.06) == std::vector<std::size_t>{3, 3, 3});
+}
+
 }  // namespace relationship_reply_pairing_test

@@ -645,7 +645,10 @@ class engine {
                                              const eval_context& ctx, const typename T::view_type& v, std::size_t i,
                                              timestamp t) noexcept {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return ((std::get<I>(key).template code<T>(ctx, v, i, t) * stride[I]) + ...);
+      // The last key's stride is 1: the only (or innermost) key's code is not multiplied
+      // (Q1 at 10M: 31.5 -> 30.5 ms).
+      return (((I + 1 == sizeof...(I)) ? std::get<I>(key).template code<T>(ctx, v, i, t)
+                                       : std::get<I>(key).template code<T>(ctx, v, i, t) * stride[I]) + ...);
     }(std::index_sequence_for<Ks...>{});
   }
 
@@ -793,11 +796,22 @@ class engine {
   // to an int64 state may alias any int64/uint64 the compiler cannot see is private (span sizes,
   // window bounds, key sizes), which would force reloading them on every row. `skip` leaves out
   // rows another pass owns (accumulate_activity_rows); `ctx` is what the metrics see.
+  // Activities without a status column (every row completed) get a loop of their own, in which
+  // the local view's status is a constant empty span: each leaf's completed() test then folds
+  // away instead of testing the column on every row (Q1 at 10M: 30.5 -> 26.0 ms, 1 thread).
   template <class T, class A, bool Dense, bool Windowed, class Rows, class Skip, std::size_t... L>
   void update_rows(chunk_state& cs, const eval_context& ctx, const typename T::view_type& view, const Rows& rows, const Skip& skip,
-                   std::index_sequence<L...>) const {
+                   std::index_sequence<L...> leaves) const {
+    if constexpr (std::is_same_v<T, activities_table>)
+      if (view.status.empty()) return update_rows_of<T, A, Dense, Windowed, true>(cs, ctx, view, rows, skip, leaves);
+    update_rows_of<T, A, Dense, Windowed, false>(cs, ctx, view, rows, skip, leaves);
+  }
+  template <class T, class A, bool Dense, bool Windowed, bool NoStatus, class Rows, class Skip, std::size_t... L>
+  void update_rows_of(chunk_state& cs, const eval_context& ctx, const typename T::view_type& view, const Rows& rows, const Skip& skip,
+                      std::index_sequence<L...>) const {
     constexpr auto idx = leaves_of<T, A>();
-    const typename T::view_type v = view;
+    typename T::view_type v = view;
+    if constexpr (NoStatus) v.status = {};
     const time_window window = ctx.window;
     const std::tuple<bound<Ks>...> key = bound_;
     const std::array<std::uint64_t, arity> stride = stride_;
@@ -984,22 +998,34 @@ class engine {
             for (std::uint32_t local : touched) working::spill(spilled[local], slots[local]);
             block_spilled = true;
           }
-          for (std::uint32_t r = r0; r < r1; ++r) {
-            const std::size_t i = rows[r].row;
-            const std::uint32_t local = rows[r].local;
-            if (local >= seen.size()) {
-              seen.resize(std::bit_ceil(std::size_t{local} + 1), 0);
-              slots.resize(seen.size());
+          // As in update_rows: without a status column the rows' view has a constant empty
+          // one, and the leaves' completed() tests fold away.
+          auto update_block_rows = [&](auto no_status) {
+            typename T::view_type w = v;
+            if constexpr (decltype(no_status)::value) w.status = {};
+            for (std::uint32_t r = r0; r < r1; ++r) {
+              const std::size_t i = rows[r].row;
+              const std::uint32_t local = rows[r].local;
+              if (local >= seen.size()) {
+                seen.resize(std::bit_ceil(std::size_t{local} + 1), 0);
+                slots.resize(seen.size());
+              }
+              if (!seen[local]) {
+                seen[local] = 1;
+                touched.push_back(local);
+                slots[local] = work_type{};
+              }
+              work_type& st = slots[local];
+              [&]<std::size_t... L>(std::index_sequence<L...>) {
+                (leaf<L>::update(std::get<L>(st), w, i, ctx_), ...);
+              }(std::make_index_sequence<leaf_count>{});
             }
-            if (!seen[local]) {
-              seen[local] = 1;
-              touched.push_back(local);
-              slots[local] = work_type{};
-            }
-            work_type& st = slots[local];
-            [&]<std::size_t... L>(std::index_sequence<L...>) {
-              (leaf<L>::update(std::get<L>(st), v, i, ctx_), ...);
-            }(std::make_index_sequence<leaf_count>{});
+          };
+          if constexpr (std::is_same_v<T, activities_table>) {
+            if (v.status.empty()) update_block_rows(std::true_type{});
+            else update_block_rows(std::false_type{});
+          } else {
+            update_block_rows(std::false_type{});
           }
           r0 = r1;
         }

@@ -267,11 +267,17 @@ template <class Items>
 
 /// `ranges` + 1 bounds that cut positions [begin, end) into nearly equal ranges, each bound moved
 /// forward to the next change of instant (ts_at(p): position p's ts), so that no instant is split.
+/// `last_weight`: the last range's size relative to the others' (1: all equal; more when the
+/// other ranges have work the last one has not).
 template <class TsAt>
-[[nodiscard]] std::vector<std::size_t> split_at_instants(std::size_t begin, std::size_t end, unsigned ranges, TsAt&& ts_at) {
+[[nodiscard]] std::vector<std::size_t> split_at_instants(std::size_t begin, std::size_t end, unsigned ranges, TsAt&& ts_at,
+                                                         double last_weight = 1.0) {
   std::vector<std::size_t> bounds(ranges + 1);
+  const double total_weight = ranges - 1 + last_weight;
   for (unsigned r = 0; r <= ranges; ++r) {
-    std::size_t b = begin + (end - begin) * r / ranges;
+    std::size_t b = last_weight == 1.0 || r == ranges
+                        ? begin + (end - begin) * r / ranges
+                        : std::min(end, begin + static_cast<std::size_t>(static_cast<double>(end - begin) * r / total_weight));
     if (r > 0) b = std::max(b, bounds[r - 1]);
     while (b > begin && b < end && ts_at(b - 1) == ts_at(b)) ++b;
     bounds[r] = b;
