@@ -66,9 +66,9 @@ inline constexpr std::int64_t deferred_reply = std::numeric_limits<std::int64_t>
 
 /// The last range's rows relative to each other range's (split_at_instants): the others also
 /// collect their unanswered e-mails. Q5 at 10M, 2 threads, thread cpu time of the sweep: with
-/// equal ranges the first took 9-14 % longer than the last (3 runs); 12 % more rows for the last
-/// overshot (6-11 % shorter); with 6 %, -6 % to +20 %, 5 % on average (the machine's noise is of
-/// the same size as the effect).
+/// equal ranges the first took 2-14 % longer than the last (5 runs, 10 % on average); 12 % more
+/// rows for the last overshot (6-11 % shorter, 2 runs); with 6 %, -6 % to +20 % (3 runs, 5 % on
+/// average: the machine's noise is of the same size as the effect).
 inline constexpr double deferring_range_cost = 1.06;
 
 /// The rows a block's update leaves out: those whose reply is deferred.
