@@ -7,6 +7,7 @@
 // name (column("win_rate"), checked at run time). write_csv and to_json print it.
 #pragma once
 #include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/default_init_allocator.hpp>
 #include <salesmetrics/core/money.hpp>
 #include <salesmetrics/core/time.hpp>
 #include <salesmetrics/metrics/metric_set.hpp>
@@ -86,6 +87,11 @@ inline std::string csv_quote(std::string_view s) {
 }
 }  // namespace detail
 
+/// The raw values of one key component, by row. The engine sizes it and its threads write every
+/// row: resize() does not zero-fill first (on one thread, with the page faults: at 100M, Q2's
+/// 1.7 million groups' two key columns and label indexes were 48 MB written twice).
+using key_value_column = std::vector<std::int64_t, default_init_allocator<std::int64_t>>;
+
 /// The labels of one key component: each distinct label once, in key order, and per row the index
 /// of its label. Groups that share a component value (a rep's many contacts) share its label. The
 /// labels are one character buffer (label k is chars[ends[k-1], ends[k]), ends[-1] = 0) rather
@@ -93,8 +99,8 @@ inline std::string csv_quote(std::string_view s) {
 /// the peers' harness at 100M labels 1.3 million contacts: 40 -> 27 ms on one thread).
 struct key_label_column {
   std::string chars;
-  std::vector<std::size_t> ends;     // [label] -> end of its characters
-  std::vector<std::uint32_t> index;  // [row] -> label
+  std::vector<std::size_t> ends;  // [label] -> end of its characters
+  std::vector<std::uint32_t, default_init_allocator<std::uint32_t>> index;  // [row] -> label (resize() leaves it to the writer)
 
   [[nodiscard]] std::string_view label(std::size_t k) const noexcept {
     const std::size_t begin = k == 0 ? 0 : ends[k - 1];
@@ -118,8 +124,8 @@ class result_table {
 
   /// Key component names ("rep", "period", ...), raw key values (-1 = none) and labels.
   std::vector<std::string> key_names;
-  std::vector<std::vector<std::int64_t>> key_values;  // [component][row]
-  std::vector<key_label_column> key_labels;            // [component][row] -> label
+  std::vector<key_value_column> key_values;  // [component][row]
+  std::vector<key_label_column> key_labels;   // [component][row] -> label
 
   [[nodiscard]] std::size_t rows() const noexcept { return std::get<0>(columns_).size(); }
 
@@ -232,7 +238,9 @@ class result_table {
 
  private:
   template <class M> static constexpr std::size_t I() { return detail::index_in<M, requested>::value; }
-  std::tuple<std::vector<typename Requested::result_type>...> columns_;
+  // grow() leaves trivial results uninitialised: the engine's parallel copies are their first write.
+  template <class T> using column_vector = std::vector<T, default_init_allocator<T>>;
+  std::tuple<column_vector<typename Requested::result_type>...> columns_;
 };
 
 }  // namespace metrics
