@@ -43,6 +43,11 @@ class default_init_allocator : public Base {
   }
 };
 
+/// A vector whose resize(n) does not touch the memory (see above): for arrays that whoever
+/// sizes them then writes in full, possibly from several threads.
+template <class T>
+using default_init_vector = std::vector<T, default_init_allocator<T>>;
+
 /// A vector for large per-row outputs: resize(n) does not touch the memory (see above), and
 /// from 32 MiB on it is on huge pages (large_array_allocator.hpp).
 template <class T>
