@@ -15,6 +15,7 @@ namespace relationship_brute_force_test {
 using namespace salesmetrics;
 using namespace salesmetrics::relationship;
 using reltest::close;
+namespace rel_detail = salesmetrics::relationship::detail;
 
 namespace {
 
@@ -231,6 +232,10 @@ void run_kind(const crm_view& v, const scenario& s, const Key& key, record_kind 
   check_same(r, rp);
 }
 
+/// Both sweeps: pair_replies picks one by the size of its states (the compact one on data this small).
+constexpr rel_detail::sweep_states both_sweeps[] = {rel_detail::sweep_states::compact, rel_detail::sweep_states::two_instant};
+const char* name_of(rel_detail::sweep_states s) { return s == rel_detail::sweep_states::compact ? "compact" : "two_instant"; }
+
 }  // namespace
 
 TEST_CASE("relationship panels match brute force for every record kind", "[relationship][brute]") {
@@ -253,12 +258,14 @@ TEST_CASE("the reply annotation matches the quadratic reply search, sequential a
   for (std::uint32_t seed = 11; seed <= 16; ++seed) {
     const crm_data d = reltest::random_history(seed, 900, seed % 2 == 0);
     const crm_view v = d.view();
+    const dictionary* subjects = &d.dictionaries.subjects;
     const auto want = reltest::brute_replies(v);
+    for (const rel_detail::sweep_states sweep : both_sweeps)
     for (unsigned threads : {1u, 2u, 3u}) {
-      const reply_annotation r = pair_replies(v, par(threads, 1));
+      const reply_annotation r = rel_detail::pair_replies_with(sweep, v.activities, subjects, par(threads, 1), no_time);
       std::size_t threaded = 0, replied = 0;
       for (std::size_t i = 0; i < want.size(); ++i) {
-        INFO("seed " << seed << " threads " << threads << " row " << i);
+        INFO("seed " << seed << " " << name_of(sweep) << " threads " << threads << " row " << i);
         const std::int64_t expected = want[i] ? *want[i] : not_threaded;
         CHECK(r.reply_ts[i] == expected);
         threaded += want[i].has_value();
@@ -268,10 +275,10 @@ TEST_CASE("the reply annotation matches the quadratic reply search, sequential a
       CHECK(r.replied_emails == replied);
       // paired from an instant on: the same pairs for the e-mails from then on, nothing before
       const timestamp from = from_unix(reltest::t_ref - 50 * reltest::day_s);
-      const reply_annotation late = pair_replies(v, par(threads, 1), from);
+      const reply_annotation late = rel_detail::pair_replies_with(sweep, v.activities, subjects, par(threads, 1), from);
       CHECK(late.paired_from == from);
       for (std::size_t i = 0; i < want.size(); ++i) {
-        INFO("seed " << seed << " threads " << threads << " row " << i << " paired from t_ref - 50 d");
+        INFO("seed " << seed << " " << name_of(sweep) << " threads " << threads << " row " << i << " paired from t_ref - 50 d");
         CHECK(late.reply_ts[i] == (v.activities.ts[i] < from ? not_threaded : r.reply_ts[i]));
       }
     }
@@ -306,12 +313,13 @@ TEST_CASE("reply pairing of rows already in ts order, with dense, sparse and mis
       crm_view view = v.view();
       const auto want = reltest::brute_replies(view);
       // 1-3 threads with the order checked, and 2 with it promised (as after validation at ingest).
+      for (const rel_detail::sweep_states sweep : both_sweeps)
       for (const auto& [threads, promised] : {std::pair{1u, false}, {2u, false}, {3u, false}, {2u, true}}) {
         view.activities.ts_sorted = promised;
         for (const timestamp from : {no_time, view.activities.ts[view.activities.size() / 2]}) {
-          INFO("seed " << seed << " variant " << variant << " threads " << threads << " ts_sorted " << view.activities.ts_sorted
-                       << " from " << to_unix(from));
-          const reply_annotation r = pair_replies(view, par(threads, 1), from);
+          INFO("seed " << seed << " variant " << variant << " " << name_of(sweep) << " threads " << threads << " ts_sorted "
+                       << view.activities.ts_sorted << " from " << to_unix(from));
+          const reply_annotation r = rel_detail::pair_replies_with(sweep, view.activities, &v.dictionaries.subjects, par(threads, 1), from);
           std::size_t threaded = 0, replied = 0, mismatches = 0;
           for (std::size_t i = 0; i < want.size(); ++i) {
             const bool paired = want[i].has_value() && view.activities.ts[i] >= from;

@@ -1,9 +1,10 @@
 // Tests of relationship/reply_evaluation.hpp: evaluate_with_replies equals pairing the replies
 // and evaluating over the reply column (pair_replies + metrics::evaluate, tested against the
 // quadratic reference in relationship_brute_force.cpp), for every policy, window and metric set
-// (one side, both sides, undeclared leaves), on random histories with many ties (more rows
-// than a sweep block, so instants meet block boundaries) and on synthetic ones, and on data the
-// one-sweep path does not take (rows out of ts order, subject threads).
+// (one side, both sides, undeclared leaves) and both sweeps (compact and two-instant states),
+// on random histories with many ties (more rows than a sweep block, so instants meet block
+// boundaries) and on synthetic ones, and on data the one-sweep path does not take (rows out of
+// ts order, subject threads).
 #include <salesmetrics/metrics/activity_metrics.hpp>
 #include <salesmetrics/relationship/health.hpp>
 #include <salesmetrics/relationship/reply_evaluation.hpp>
@@ -61,6 +62,11 @@ void check_sets(const crm_view& v, const Key& key, const mx::evaluate_options& o
   CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, seq)) == expected);
   CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, par(2, 1))) == expected);
   CHECK(csv(rel::evaluate_with_replies<Ms...>(v, key, o, par(3, 1))) == expected);
+  // the two-instant sweep (evaluate_with_replies takes it only for states beyond 32 MiB)
+  constexpr auto two_instant = rel::detail::sweep_states::two_instant;
+  CHECK(csv(rel::detail::evaluate_with_replies_using<Ms...>(two_instant, v, key, o, seq)) == expected);
+  CHECK(csv(rel::detail::evaluate_with_replies_using<Ms...>(two_instant, v, key, o, par(2, 1))) == expected);
+  CHECK(csv(rel::detail::evaluate_with_replies_using<Ms...>(two_instant, v, key, o, par(3, 1))) == expected);
 }
 
 template <class Key>

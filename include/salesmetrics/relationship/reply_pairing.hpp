@@ -29,9 +29,10 @@
 // 4 per threaded e-mail, or < 65,536); sparse ids and subject threads are first numbered through
 // a hash map. par(n): the rows are split into n ts ranges swept at once, each with its own
 // per-thread state; the e-mails left unanswered inside a range then take the earliest answer of
-// the ranges after it. Memory: 8 bytes per row for reply_ts, 16 bytes per thread (per range),
-// plus 8 bytes per threaded e-mail when the rows must be numbered or sorted; nothing per row is
-// allocated.
+// the ranges after it. Memory: 8 bytes per row for reply_ts, 8 bytes per thread (per range; 16
+// when the ts span 68 years or more), twice that once those states exceed 32 MiB (the
+// branch-free two-instant sweep, sweep_states below), plus 8 bytes per threaded e-mail when the
+// rows must be numbered or sorted; nothing per row is allocated.
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/core/default_init_allocator.hpp>
@@ -45,9 +46,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <iterator>
 #include <stdexcept>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -81,6 +84,8 @@ inline constexpr std::uint32_t no_slot = std::numeric_limits<std::uint32_t>::max
 /// keeps only the other side's earliest e-mail: 4 bytes per thread.
 template <class Offset, reply_sides Sides = reply_sides::both>
 struct reply_state {
+  using offset = Offset;
+  static constexpr std::size_t sink_states = 0;
   static constexpr Offset none = std::numeric_limits<Offset>::max();
   Offset next_out = none;  // our earliest later e-mail
   Offset next_in = none;   // the customer's earliest later e-mail
@@ -88,11 +93,15 @@ struct reply_state {
 };
 template <class Offset>
 struct reply_state<Offset, reply_sides::ours> {
+  using offset = Offset;
+  static constexpr std::size_t sink_states = 0;
   static constexpr Offset none = std::numeric_limits<Offset>::max();
   Offset next_out = none;
 };
 template <class Offset>
 struct reply_state<Offset, reply_sides::theirs> {
+  using offset = Offset;
+  static constexpr std::size_t sink_states = 0;
   static constexpr Offset none = std::numeric_limits<Offset>::max();
   Offset next_in = none;
 };
@@ -111,6 +120,19 @@ constexpr void keep_earliest(reply_state<Offset, Sides>& x, const reply_state<Of
   if constexpr (Sides != reply_sides::theirs) x.next_out = std::min(x.next_out, y.next_out);
   if constexpr (Sides != reply_sides::ours) x.next_in = std::min(x.next_in, y.next_in);
 }
+
+/// Per-thread states larger than this are beyond the core's caches: the sweep fetches them
+/// ahead, and by_size below picks the two-instant sweep for them.
+inline constexpr std::size_t far_reply_state_bytes = std::size_t{32} << 20;
+
+/// Which sweep pairs the replies: the one over reply_state (compact), the branch-free one over
+/// two_instant_state, or by_size: two_instant once the compact states would exceed
+/// far_reply_state_bytes. Both give the same replies. Q5 (1 thread, alternated runs): at 10M
+/// (10.5 MB of compact states, 27 % of rows sharing their second with another) compact took
+/// 143-148 ms, two_instant 174-175; at 100M (105 MB, 79 % sharing) compact 2.06-2.09 s,
+/// two_instant 1.85-1.89; 10M rows over 110 days (the 10M's states, ties as at 100M): 176-184
+/// against 172-181 ms, the same within the noise. So the states' size decides.
+enum class sweep_states { by_size, compact, two_instant };
 
 /// The rows themselves, already in ts order, each e-mail's thread id its slot (the fast path).
 struct rows_in_order {
@@ -164,8 +186,7 @@ sweep_counts sweep_replies(const Sequence& sequence, std::size_t begin, std::siz
   // Pairing one side, only states beyond the caches are worth it (Q5, 4-byte states: 10.5 MB
   // at 10M, 131 ms without, 143 with; 105 MB at 100M, 2.25 s without, 2.09 s with).
   constexpr std::size_t ahead = 16;
-  constexpr std::size_t far_state_bytes = std::size_t{32} << 20;
-  const bool prefetch = Sides == reply_sides::both || states.size_bytes() > far_state_bytes;
+  const bool prefetch = Sides == reply_sides::both || states.size_bytes() > far_reply_state_bytes;
   std::size_t threaded = 0, replied = 0;
   // The reply of e-mail m (thread slot s). A side that is not paired writes not_threaded, and
   // its e-mails do not read the state (the branch on the direction costs less than the miss).
@@ -225,12 +246,94 @@ sweep_counts sweep_replies(const Sequence& sequence, std::size_t begin, std::siz
   return {threaded, replied};
 }
 
+/// Per e-mail thread for the branch-free sweep below: of each paired side, the earliest e-mail
+/// so far and the earliest one after that e-mail's instant. A row then finds the other side's
+/// first e-mail strictly after its own instant whether or not rows of its instant were recorded
+/// already, so an instant's rows need no second pass. Twice reply_state's bytes; the sweep's
+/// rows that are no threaded e-mail read and write one of sink_states states after the threads'
+/// (so a sweep's span of states has sink_states more than there are threads; none for reply_state).
+template <class Offset, reply_sides Sides = reply_sides::both>
+struct two_instant_state {
+  using offset = Offset;
+  static constexpr std::size_t sink_states = 8;  // a power of 2
+  static constexpr Offset none = std::numeric_limits<Offset>::max();
+  struct side_state {
+    Offset earliest = none;
+    Offset after = none;  // the earliest after `earliest`'s instant
+  };
+  side_state side[Sides == reply_sides::both ? 2 : 1];  // both: [0] ours (outbound), [1] the customer's
+  [[nodiscard]] constexpr bool touched() const noexcept {
+    return std::any_of(std::begin(side), std::end(side), [](const side_state& x) { return x.earliest != none; });
+  }
+};
+template <class Offset, reply_sides Sides>
+[[nodiscard]] constexpr Offset reply_in(const two_instant_state<Offset, Sides>& s, bool inbound) noexcept {
+  constexpr Offset none = two_instant_state<Offset, Sides>::none;
+  if constexpr (Sides == reply_sides::both) return s.side[inbound ? 0 : 1].earliest;
+  else if constexpr (Sides == reply_sides::ours) return inbound ? s.side[0].earliest : none;
+  else return inbound ? none : s.side[0].earliest;
+}
+/// x (the state of a ts range) followed by y (the state of the ranges after it: all its
+/// e-mails are later than all of x's).
+template <class Offset, reply_sides Sides>
+constexpr void keep_earliest(two_instant_state<Offset, Sides>& x, const two_instant_state<Offset, Sides>& y) noexcept {
+  constexpr Offset none = two_instant_state<Offset, Sides>::none;
+  for (std::size_t i = 0; i < std::size(x.side); ++i) {
+    if (x.side[i].earliest == none) x.side[i] = y.side[i];
+    else if (x.side[i].after == none) x.side[i].after = y.side[i].earliest;
+  }
+}
+
+/// sweep_replies with two_instant_state: the same result, with no branch on a row's type, side
+/// or instant, and every e-mail reads its state (recording one needs the earliest so far), so
+/// the states are always fetched ahead. `states` holds the threads' states, then the sinks.
+template <class Sequence, class Offset, reply_sides Sides>
+sweep_counts sweep_replies(const Sequence& sequence, std::size_t begin, std::size_t end, const timestamp* ts, const direction* dir,
+                          std::int64_t base, std::span<two_instant_state<Offset, Sides>> states, std::int64_t* reply_ts,
+                          std::size_t out_first = 0) noexcept {
+  using state_type = two_instant_state<Offset, Sides>;
+  constexpr Offset none = state_type::none;
+  constexpr bool both = Sides == reply_sides::both;
+  state_type* const state = states.data();
+  const std::size_t sinks = states.size() - state_type::sink_states;
+  const Sequence seq = sequence;  // (see sweep_replies above)
+  constexpr std::size_t ahead = 16;  // as above
+  std::size_t threaded = 0, replied = 0;
+  for (std::size_t k = end; k-- > begin;) {
+#if defined(__GNUC__)
+    if (k >= begin + ahead) __builtin_prefetch(&state[seq.hint(k - ahead)], 1);
+#endif
+    const std::size_t row = seq.row(k);
+    const auto t = static_cast<Offset>(to_unix(ts[row]) - base);
+    const std::uint32_t s = seq.slot(k);
+    const bool email = s != no_slot;
+    // consecutive rows that are no e-mail use different sinks: no chain of stores and loads
+    state_type& st = state[email ? std::size_t{s} : sinks + (k & (state_type::sink_states - 1))];
+    const bool inbound = dir[row] == direction::inbound;
+    // The reply: the other side's first e-mail strictly after t (every recorded one is at or after t).
+    const auto& other = st.side[both && !inbound ? 1 : 0];
+    const Offset r = other.earliest > t ? other.earliest : other.after;
+    const bool paired = email && (both || (Sides == reply_sides::ours) == inbound);
+    reply_ts[row - out_first] = !paired ? not_threaded : r == none ? no_reply : base + r;
+    threaded += paired;
+    replied += paired & (r != none);
+    // Then this e-mail becomes its side's earliest (when the other side's replies are paired).
+    const bool records = both || (Sides == reply_sides::ours) != inbound;
+    auto& mine = st.side[both && inbound ? 1 : 0];
+    const Offset e = mine.earliest;
+    mine.after = records && t < e ? e : mine.after;
+    mine.earliest = records ? t : e;
+  }
+  return {threaded, replied};
+}
+
 /// Gives the e-mails of [begin, end) still without a reply the earliest answer in `later`
 /// (the state of every range after this one). Returns how many got one.
-template <class Sequence, class Offset>
+template <class Sequence, class State>
 std::size_t answer_from_later(const Sequence& seq, std::size_t begin, std::size_t end, const direction* dir, std::int64_t base,
-                              const reply_state<Offset>* later, std::int64_t* reply_ts) noexcept {
-  constexpr Offset none = reply_state<Offset>::none;
+                              const State* later, std::int64_t* reply_ts) noexcept {
+  using Offset = typename State::offset;
+  constexpr Offset none = State::none;
   std::size_t replied = 0;
   for (std::size_t p = begin; p < end; ++p) {
     const std::uint32_t s = seq.slot(p);
@@ -299,8 +402,8 @@ template <class TsAt>
 }
 
 /// The sweep over positions [begin, end) of `seq`, split into `ranges` ts ranges run at once;
-/// every threaded e-mail's ts lies in [base, base + max Offset).
-template <class Offset, class Sequence>
+/// every threaded e-mail's ts lies in [base, base + max State::offset).
+template <class State, class Sequence>
 void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std::size_t slots, unsigned ranges,
                     std::int64_t base, const activity_view& a, reply_annotation& out) {
   const timestamp* const ts = a.ts.data();
@@ -309,10 +412,10 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
   const std::size_t size = end - begin;
   ranges = static_cast<unsigned>(std::clamp<std::size_t>(size, 1, std::max(1u, ranges)));
   const std::vector<std::size_t> bounds = split_at_instants(begin, end, ranges, [&](std::size_t p) { return ts[seq.row(p)]; });
-  std::vector<large_vector<reply_state<Offset>>> state(ranges);  // read at random: on huge pages
+  std::vector<large_vector<State>> state(ranges);  // read at random: on huge pages
   std::vector<sweep_counts> counts(ranges);
   salesmetrics::detail::run_on_threads(ranges, [&](unsigned r) {
-    state[r].assign(slots, reply_state<Offset>{});
+    state[r].assign(slots + State::sink_states, State{});
     counts[r] = sweep_replies(seq, bounds[r], bounds[r + 1], ts, dir, base, std::span(state[r]), reply_ts);
   });
   // state[r] becomes the earliest e-mails of ranges r.. (suffix), then every range but the
@@ -336,15 +439,28 @@ void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std
     out.threads += state[0][s].touched() || (ranges > 1 && state[1][s].touched());
 }
 
-/// pair_in_ranges with 4-byte offsets when the e-mails' ts span allows it.
+/// Calls f(std::type_identity<State>{}) with the per-thread state a sweep of `slots` threads
+/// keeps: 4-byte offsets when the ts range [first, last] allows it, the two-instant state as
+/// `states` says (sweep_states).
+template <reply_sides Sides, class F>
+decltype(auto) with_sweep_state(std::int64_t first, std::int64_t last, std::size_t slots, sweep_states states, F&& f) {
+  // (unsigned: no overflow whatever the ts; last >= first)
+  const bool narrow =
+      static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(first) < std::uint64_t{std::numeric_limits<std::int32_t>::max()};
+  const std::size_t compact_bytes = slots * (narrow ? sizeof(reply_state<std::int32_t, Sides>) : sizeof(reply_state<std::int64_t, Sides>));
+  const bool two_instant = states == sweep_states::two_instant || (states == sweep_states::by_size && compact_bytes > far_reply_state_bytes);
+  if (narrow)
+    return two_instant ? f(std::type_identity<two_instant_state<std::int32_t, Sides>>{}) : f(std::type_identity<reply_state<std::int32_t, Sides>>{});
+  return two_instant ? f(std::type_identity<two_instant_state<std::int64_t, Sides>>{}) : f(std::type_identity<reply_state<std::int64_t, Sides>>{});
+}
+
+/// pair_in_ranges with the state with_sweep_state picks.
 template <class Sequence>
 void pair_in_ranges(const Sequence& seq, std::size_t begin, std::size_t end, std::size_t slots, unsigned ranges,
-                    std::int64_t first, std::int64_t last, const activity_view& a, reply_annotation& out) {
-  // (unsigned: no overflow whatever the ts; last >= first)
-  if (static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(first) < std::uint64_t{std::numeric_limits<std::int32_t>::max()})
-    pair_in_ranges<std::int32_t>(seq, begin, end, slots, ranges, first, a, out);
-  else
-    pair_in_ranges<std::int64_t>(seq, begin, end, slots, ranges, first, a, out);
+                    std::int64_t first, std::int64_t last, const activity_view& a, reply_annotation& out, sweep_states states) {
+  with_sweep_state<reply_sides::both>(first, last, slots, states, [&]<class State>(std::type_identity<State>) {
+    pair_in_ranges<State>(seq, begin, end, slots, ranges, first, a, out);
+  });
 }
 
 /// A completed e-mail at or after `from`: a row pairing considers (it still needs a thread key).
@@ -402,12 +518,10 @@ struct sweep_plan {
   return plan;
 }
 
-}  // namespace detail
-
-/// Pairs replies in `activities` (see above); `subjects` is the subjects dictionary or null.
-template <ExecutionPolicy Policy = sequential_policy>
-[[nodiscard]] reply_annotation pair_replies(const activity_view& activities, const dictionary* subjects,
-                                            const Policy& policy = seq, timestamp from = no_time) {
+/// pair_replies (below) with the sweep `states` says (by_size for pair_replies; the tests run both).
+template <ExecutionPolicy Policy>
+[[nodiscard]] reply_annotation pair_replies_with(sweep_states states, const activity_view& activities, const dictionary* subjects,
+                                                 const Policy& policy, timestamp from) {
   const activity_view& a = activities;
   const std::size_t n = a.size();
   if (n >= detail::no_slot)
@@ -433,7 +547,7 @@ template <ExecutionPolicy Policy = sequential_policy>
     // The sweep writes rows [begin, n); the rows before `from` are not paired.
     std::fill(out.reply_ts.begin(), out.reply_ts.begin() + static_cast<std::ptrdiff_t>(begin), not_threaded);
     const detail::rows_in_order rows{a.thread_id.data(), a.type.data(), status, a.ts.data(), from};
-    detail::pair_in_ranges(rows, begin, n, id_slots, policy.threads(), first, last, a, out);
+    detail::pair_in_ranges(rows, begin, n, id_slots, policy.threads(), first, last, a, out, states);
     return out;
   }
   // The general path sweeps the threaded e-mails only: every other row is not_threaded.
@@ -485,8 +599,17 @@ template <ExecutionPolicy Policy = sequential_policy>
   if (!plan.in_order)
     std::stable_sort(e.begin(), e.end(), [&](const detail::slotted_row& x, const detail::slotted_row& y) { return a.ts[x.row] < a.ts[y.row]; });
   out.threaded_emails = e.size();
-  detail::pair_in_ranges(detail::numbered_rows{e.data()}, 0, e.size(), slots, policy.threads(), first, last, a, out);
+  detail::pair_in_ranges(detail::numbered_rows{e.data()}, 0, e.size(), slots, policy.threads(), first, last, a, out, states);
   return out;
+}
+
+}  // namespace detail
+
+/// Pairs replies in `activities` (see above); `subjects` is the subjects dictionary or null.
+template <ExecutionPolicy Policy = sequential_policy>
+[[nodiscard]] reply_annotation pair_replies(const activity_view& activities, const dictionary* subjects,
+                                            const Policy& policy = seq, timestamp from = no_time) {
+  return detail::pair_replies_with(detail::sweep_states::by_size, activities, subjects, policy, from);
 }
 
 /// Pairs replies in the data set's activities, normalising subjects with its subjects dictionary.
