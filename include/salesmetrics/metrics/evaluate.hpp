@@ -762,6 +762,19 @@ class engine {
   void accumulate_activity_rows(accumulation& a, std::size_t begin, std::size_t end, const Owner& owner) const {
     accumulate_rows(a, row_range{begin, end}, owner);
   }
+  /// Fetches activity row i's key columns into the cache, for a caller that will add rows it
+  /// visits at random (accumulate_activity_rows with a list): the deferred e-mails of a parallel
+  /// reply sweep.
+  void prefetch_activity_keys([[maybe_unused]] std::size_t i) const noexcept {
+#if defined(__GNUC__)
+    const activity_view& v = data_.activities;
+    auto fetch = [&]<class K>(std::type_identity<K>) {
+      if constexpr (requires { id_reader<K, activities_table>::column(v); })
+        if (const dense_id* c = id_reader<K, activities_table>::column(v); c != nullptr) __builtin_prefetch(c + i);
+    };
+    (fetch(std::type_identity<Ks>{}), ...);
+#endif
+  }
   /// Adds the listed rows (any order).
   void accumulate_activity_rows(accumulation& a, std::span<const std::uint32_t> rows) const {
     accumulate_rows(a, row_list{rows.data(), rows.size()}, every_row{});

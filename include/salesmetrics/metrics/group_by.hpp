@@ -109,11 +109,14 @@ inline dense_id at_or_none(const Column& c, std::size_t row) noexcept {
 
 }  // namespace detail
 
-/// id_reader<Key, Table>::read(ctx, view, row) gives the row's dense id for an id key.
+/// id_reader<Key, Table>::read(ctx, view, row) gives the row's dense id for an id key. Readers of
+/// an activity column also name it, column(view) (nullptr when absent), so that callers who
+/// visit rows at random can fetch it ahead.
 template <class Key, class T> struct id_reader;  // undefined: the table cannot read that key
 
 template <> struct id_reader<group::rep_key, activities_table> {
   static dense_id read(const eval_context&, const activity_view& v, std::size_t i) noexcept { return v.rep_id[i]; }
+  static const dense_id* column(const activity_view& v) noexcept { return v.rep_id.empty() ? nullptr : v.rep_id.data(); }
 };
 template <> struct id_reader<group::rep_key, opportunities_table> {
   static dense_id read(const eval_context&, const opportunity_view& v, std::size_t i) noexcept { return detail::at_or_none(v.owner_rep_id, i); }
@@ -128,9 +131,11 @@ template <> struct id_reader<group::rep_key, stage_history_table> {
 };
 template <> struct id_reader<group::contact_key, activities_table> {
   static dense_id read(const eval_context&, const activity_view& v, std::size_t i) noexcept { return detail::at_or_none(v.contact_id, i); }
+  static const dense_id* column(const activity_view& v) noexcept { return v.contact_id.empty() ? nullptr : v.contact_id.data(); }
 };
 template <> struct id_reader<group::account_key, activities_table> {
   static dense_id read(const eval_context&, const activity_view& v, std::size_t i) noexcept { return detail::at_or_none(v.account_id, i); }
+  static const dense_id* column(const activity_view& v) noexcept { return v.account_id.empty() ? nullptr : v.account_id.data(); }
 };
 template <> struct id_reader<group::account_key, opportunities_table> {
   static dense_id read(const eval_context&, const opportunity_view& v, std::size_t i) noexcept { return detail::at_or_none(v.account_id, i); }
@@ -142,6 +147,7 @@ template <> struct id_reader<group::account_key, stage_history_table> {
 };
 template <> struct id_reader<group::opportunity_key, activities_table> {
   static dense_id read(const eval_context&, const activity_view& v, std::size_t i) noexcept { return detail::at_or_none(v.opportunity_id, i); }
+  static const dense_id* column(const activity_view& v) noexcept { return v.opportunity_id.empty() ? nullptr : v.opportunity_id.data(); }
 };
 template <> struct id_reader<group::opportunity_key, opportunities_table> {
   static dense_id read(const eval_context&, const opportunity_view& v, std::size_t i) noexcept { return v.opportunity_id[i]; }
@@ -154,6 +160,7 @@ template <> struct id_reader<group::opportunity_key, leads_table> {
 };
 template <> struct id_reader<group::lead_key, activities_table> {
   static dense_id read(const eval_context&, const activity_view& v, std::size_t i) noexcept { return detail::at_or_none(v.lead_id, i); }
+  static const dense_id* column(const activity_view& v) noexcept { return v.lead_id.empty() ? nullptr : v.lead_id.data(); }
 };
 template <> struct id_reader<group::lead_key, leads_table> {
   static dense_id read(const eval_context&, const lead_view& v, std::size_t i) noexcept { return v.lead_id[i]; }
