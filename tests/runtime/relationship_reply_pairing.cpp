@@ -199,6 +199,19 @@ TEST_CASE("normalise_subject strips repeated reply and forward prefixes only", "
   CHECK(normalise_subject("Re:Re:Re:Re: deep") == "deep");
 }
 
+TEST_CASE("normalised subject ids: one id per distinct normalised subject, integer dictionaries included", "[relationship][subject]") {
+  const dictionary words(std::vector<std::string>{"Budget", "Re: Budget", "Re:", "budget", "FW: Re: Budget", "7"});
+  CHECK(relationship::detail::normalised_subject_ids(words) == std::vector<std::int32_t>{0, 0, -1, 1, 0, 2});
+  // An integer dictionary stores no names; it numbers its subjects as a stored one would.
+  std::vector<std::string> digits;
+  for (int i = 0; i < 25; ++i) digits.push_back(std::to_string(i));
+  const dictionary stored(digits);
+  REQUIRE_FALSE(stored.is_integers());
+  const dictionary integers = dictionary::integers(25);
+  REQUIRE(integers.is_integers());
+  CHECK(relationship::detail::normalised_subject_ids(integers) == relationship::detail::normalised_subject_ids(stored));
+}
+
 TEST_CASE("ts ranges for the threads: equal or weighted, never splitting an instant", "[relationship][replies]") {
   // ts of positions 0..11: instants of several rows at positions 2-4 and 6-7.
   const std::vector<int> ts{0, 1, 2, 2, 2, 3, 4, 4, 5, 6, 7, 8};

@@ -164,7 +164,7 @@ inline void write_dictionaries(std::ostream& os, const crm_data& data) {
     for (std::size_t i = 0; i < d.size(); ++i) {
       detail::write_field(os, dname, ',');
       os << ',' << i << ',';
-      detail::write_field(os, d.names()[i], ',');
+      detail::write_field(os, d.name(static_cast<dense_id>(i)), ',');
       os << '\n';
     }
   };

@@ -92,7 +92,7 @@ struct bound<K> {
   [[nodiscard]] std::uint64_t code_of_value(std::int64_t v) const noexcept { return v == none_key ? n : static_cast<std::uint64_t>(v); }
   void append_label(std::string& out, std::int64_t v) const {
     if (v == none_key) out += "(none)";
-    else if (names != nullptr && static_cast<std::size_t>(v) < names->size()) out += names->name(static_cast<dense_id>(v));
+    else if (names != nullptr && static_cast<std::size_t>(v) < names->size()) names->append_name(out, static_cast<dense_id>(v));
     else append_integer(out, v);
   }
 };
@@ -163,7 +163,7 @@ template <> struct bound<group::attribute_key> {
   void append_label(std::string& out, std::int64_t v) const {
     const attribute_view& a = opportunity_attr.labels != nullptr ? opportunity_attr : lead_attr;
     if (v == none_key) out += "(none)";
-    else if (a.labels != nullptr) out += a.labels->name(static_cast<dense_id>(v));
+    else if (a.labels != nullptr) a.labels->append_name(out, static_cast<dense_id>(v));
     else append_integer(out, v);
   }
 };

@@ -47,8 +47,10 @@
 #include <cstdint>
 #include <limits>
 #include <iterator>
+#include <numeric>
 #include <stdexcept>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
@@ -400,10 +402,16 @@ template <class TsAt>
 /// The normalised subject id of every subject in the dictionary (-1 when it normalises to "").
 [[nodiscard]] inline std::vector<std::int32_t> normalised_subject_ids(const dictionary& subjects) {
   std::vector<std::int32_t> out(subjects.size(), -1);
+  // A canonical decimal integer is its own normalised subject, and no two are the same.
+  if (subjects.is_integers()) {
+    std::iota(out.begin(), out.end(), 0);
+    return out;
+  }
+  const std::span<const std::string> names = subjects.stored_names();
   std::unordered_map<std::string_view, std::int32_t> ids;  // views into the dictionary's names
-  ids.reserve(subjects.size());
-  for (std::size_t s = 0; s < subjects.size(); ++s) {
-    const std::string_view n = normalise_subject(subjects.name(static_cast<dense_id>(s)));
+  ids.reserve(names.size());
+  for (std::size_t s = 0; s < names.size(); ++s) {
+    const std::string_view n = normalise_subject(names[s]);
     if (n.empty()) continue;
     out[s] = ids.emplace(n, static_cast<std::int32_t>(ids.size())).first->second;
   }
