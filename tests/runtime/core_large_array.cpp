@@ -1,5 +1,6 @@
 // Tests of core/large_array_allocator.hpp and output_vector: alignment, the huge-page advice,
-// and vectors that grow across the 2 MiB threshold.
+// the two thresholds (32 MiB for arrays read at random, 2 MiB for outputs), and vectors that grow
+// across a threshold.
 #include <salesmetrics/core/default_init_allocator.hpp>
 #include <salesmetrics/core/large_array_allocator.hpp>
 
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -82,8 +84,18 @@ TEST_CASE("large_vector keeps its elements when it grows across the threshold", 
 
 TEST_CASE("output_vector: resize leaves trivial elements as allocated, on a large array", "[core][large_array]") {
   output_vector<std::int64_t> out;
-  out.resize(huge_array_bytes / sizeof(std::int64_t) + 3);
+  out.resize(output_huge_bytes / sizeof(std::int64_t) + 3);  // output arrays are advised from 2 MiB, not 32
   CHECK(address(out.data()) % huge_page_bytes == 0);
+#if defined(__linux__) && !defined(SALESMETRICS_NO_HUGE_PAGES)
+  if (std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled")) CHECK(vm_flags_of(out.data()).find(" hg") != std::string::npos);
+#endif
+  // The threshold travels with rebinding (vector<T>'s allocator is rebound for its elements).
+  using rebound = std::allocator_traits<large_array_allocator<char, output_huge_bytes>>::rebind_alloc<double>;
+  STATIC_REQUIRE(rebound::huge_from == output_huge_bytes);
+  STATIC_REQUIRE(large_array_allocator<double>::huge_from == huge_array_bytes);
+  std::uint8_t* small = large_array_allocator<std::uint8_t, output_huge_bytes>().allocate(output_huge_bytes - 1);
+  CHECK(address(small) % cache_line_bytes == 0);  // just under: an ordinary allocation
+  large_array_allocator<std::uint8_t, output_huge_bytes>().deallocate(small, output_huge_bytes - 1);
   out.back() = 42;
   out.resize(out.size() + 1, 7);  // the valued overloads still initialise
   CHECK(out.back() == 7);

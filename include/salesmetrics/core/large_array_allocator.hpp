@@ -1,10 +1,12 @@
 // salesmetrics/core/large_array_allocator.hpp: an allocator for the library's large arrays.
 //
 // Every allocation starts on a cache line, so that a slot array's states never straddle two lines
-// more than their size requires. An allocation of huge_array_bytes (32 MiB) or more also starts on
-// a 2 MiB boundary, is rounded up to whole 2 MiB pages and, on Linux, is advised as transparent
-// huge pages (madvise MADV_HUGEPAGE; a no-op where THP is off: the memory then stays in 4 KiB
-// pages). Why: the engine reads group states and reply states at random. In an array of hundreds
+// more than their size requires. An allocation of HugeFrom bytes or more also starts on a 2 MiB
+// boundary, is rounded up to whole 2 MiB pages and, on Linux, is advised as transparent huge
+// pages (madvise MADV_HUGEPAGE; a no-op where THP is off: the memory then stays in 4 KiB pages).
+// Two thresholds, for two reasons:
+// - huge_array_bytes (32 MiB, large_vector): arrays read at random. The engine reads group states
+//   and reply states at random. In an array of hundreds
 // of MB on 4 KiB pages nearly every such read misses the TLB, and the page-table walk itself
 // misses the caches. Q5 of the peers' harness at 100M activities (2-vCPU Xeon, THP in madvise
 // mode; 105 MB of reply states): 1 thread 2.19 -> 2.02 s, 2 threads 1.36 -> 1.24 s (measured
@@ -14,6 +16,13 @@
 // costs a 2 MiB clear at its first fault (and, where THP defragmentation is on for advised memory,
 // as with Debian's "madvise" default, possibly a wait for compaction). Advised from 2 MiB, Q5 at
 // 10M (two 10.5 MB states at 2 threads) took 110-173 ms in the harness instead of 86-94.
+// - output_huge_bytes (2 MiB, output_vector in default_init_allocator.hpp): arrays written from
+//   start to end (result columns, per-row outputs), where every page is used and what counts is
+//   the cost of a first touch. That cost varies by machine by an order of magnitude: on a 2-vCPU
+//   AMD EPYC virtual machine (2026-12-07) a 4 KiB page's first touch took 9.2 us and a 2 MiB
+//   page's 21-44 us (the first 2 MiB pages of a process 0.5 ms each: compaction), so 400 MB of
+//   4 KiB pages took 940 ms to fault in against 21-44 ms on huge pages. Q2 of the peers' harness
+//   at 100M (1.7 million result rows) took 0.51-0.74 s on 4 KiB pages and 0.23-0.31 s on huge ones.
 // A latency-bound service that prefers 4 KiB pages everywhere defines SALESMETRICS_NO_HUGE_PAGES
 // before including. The rounding costs under 2 MiB of address space per array.
 #pragma once
@@ -32,12 +41,13 @@ SALESMETRICS_BEGIN_NAMESPACE
 
 inline constexpr std::size_t cache_line_bytes = 64;
 inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
-inline constexpr std::size_t huge_array_bytes = std::size_t{32} << 20;  // advised from this size on
+inline constexpr std::size_t huge_array_bytes = std::size_t{32} << 20;  // random access: advised from here
+inline constexpr std::size_t output_huge_bytes = std::size_t{2} << 20;  // written in full: advised from here
 
 namespace detail {
-/// Allocates `bytes`; a request of huge_array_bytes or more is aligned and advised as above.
-[[nodiscard]] inline void* allocate_large_array(std::size_t bytes, std::size_t alignment) {
-  if (bytes < huge_array_bytes) return ::operator new(bytes, std::align_val_t{alignment});
+/// Allocates `bytes`; a request of `huge_from` bytes or more is aligned and advised as above.
+[[nodiscard]] inline void* allocate_large_array(std::size_t bytes, std::size_t alignment, std::size_t huge_from) {
+  if (bytes < huge_from) return ::operator new(bytes, std::align_val_t{alignment});
   const std::size_t rounded = (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
   void* p = ::operator new(rounded, std::align_val_t{huge_page_bytes});
 #if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(SALESMETRICS_NO_HUGE_PAGES)
@@ -45,29 +55,36 @@ namespace detail {
 #endif
   return p;
 }
-inline void free_large_array(void* p, std::size_t bytes, std::size_t alignment) noexcept {
-  ::operator delete(p, std::align_val_t{bytes < huge_array_bytes ? alignment : huge_page_bytes});
+inline void free_large_array(void* p, std::size_t bytes, std::size_t alignment, std::size_t huge_from) noexcept {
+  ::operator delete(p, std::align_val_t{bytes < huge_from ? alignment : huge_page_bytes});
 }
 }  // namespace detail
 
-template <class T>
+template <class T, std::size_t HugeFrom = huge_array_bytes>
 class large_array_allocator {
+  static_assert(HugeFrom >= huge_page_bytes, "salesmetrics::large_array_allocator: huge pages from less than one huge page");
+
  public:
   using value_type = T;
   static constexpr std::size_t alignment = std::max(cache_line_bytes, alignof(T));
+  static constexpr std::size_t huge_from = HugeFrom;
+  template <class U>
+  struct rebind {
+    using other = large_array_allocator<U, HugeFrom>;
+  };
 
   large_array_allocator() noexcept = default;
   template <class U>
-  large_array_allocator(const large_array_allocator<U>&) noexcept {}
+  large_array_allocator(const large_array_allocator<U, HugeFrom>&) noexcept {}
 
   [[nodiscard]] T* allocate(std::size_t n) {
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
-    return static_cast<T*>(detail::allocate_large_array(n * sizeof(T), alignment));
+    return static_cast<T*>(detail::allocate_large_array(n * sizeof(T), alignment, HugeFrom));
   }
-  void deallocate(T* p, std::size_t n) noexcept { detail::free_large_array(p, n * sizeof(T), alignment); }
+  void deallocate(T* p, std::size_t n) noexcept { detail::free_large_array(p, n * sizeof(T), alignment, HugeFrom); }
 
   template <class U>
-  friend bool operator==(const large_array_allocator&, const large_array_allocator<U>&) noexcept {
+  friend bool operator==(const large_array_allocator&, const large_array_allocator<U, HugeFrom>&) noexcept {
     return true;
   }
 };

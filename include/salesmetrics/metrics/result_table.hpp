@@ -89,8 +89,10 @@ inline std::string csv_quote(std::string_view s) {
 
 /// The raw values of one key component, by row. The engine sizes it and its threads write every
 /// row, so resize() does not zero-fill it first on one thread (with the label indexes: Q2's labels
-/// at 100M on 2 threads, 1.7 million groups, 36.5 -> 31 ms).
-using key_value_column = default_init_vector<std::int64_t>;
+/// at 100M on 2 threads, 1.7 million groups, 36.5 -> 31 ms). Like every result column it is an
+/// output_vector: on huge pages from 2 MiB, because first touches of 4 KiB pages can cost more
+/// than computing the rows (core/large_array_allocator.hpp).
+using key_value_column = output_vector<std::int64_t>;
 
 /// The labels of one key component: each distinct label once, in key order, and per row the index
 /// of its label. Groups that share a component value (a rep's many contacts) share its label. The
@@ -99,8 +101,8 @@ using key_value_column = default_init_vector<std::int64_t>;
 /// the peers' harness at 100M labels 1.3 million contacts: 40 -> 27 ms on one thread).
 struct key_label_column {
   std::string chars;
-  std::vector<std::size_t> ends;  // [label] -> end of its characters
-  default_init_vector<std::uint32_t> index;  // [row] -> label (the engine writes every row)
+  output_vector<std::size_t> ends;  // [label] -> end of its characters
+  output_vector<std::uint32_t> index;  // [row] -> label (the engine writes every row)
 
   [[nodiscard]] std::string_view label(std::size_t k) const noexcept {
     const std::size_t begin = k == 0 ? 0 : ends[k - 1];
@@ -239,7 +241,7 @@ class result_table {
  private:
   template <class M> static constexpr std::size_t I() { return detail::index_in<M, requested>::value; }
   // grow() leaves trivial results uninitialised: the engine's parallel copies are their first write.
-  std::tuple<default_init_vector<typename Requested::result_type>...> columns_;
+  std::tuple<output_vector<typename Requested::result_type>...> columns_;
 };
 
 }  // namespace metrics
