@@ -1,5 +1,5 @@
 // Tests of core/large_array_allocator.hpp and output_vector: alignment, the huge-page advice,
-// the two thresholds (32 MiB for arrays read at random, 2 MiB for outputs), and vectors that grow
+// the two thresholds (32 MiB for arrays read at random, 8 MiB for outputs), and vectors that grow
 // across a threshold.
 #include <salesmetrics/core/default_init_allocator.hpp>
 #include <salesmetrics/core/large_array_allocator.hpp>
@@ -84,7 +84,7 @@ TEST_CASE("large_vector keeps its elements when it grows across the threshold", 
 
 TEST_CASE("output_vector: resize leaves trivial elements as allocated, on a large array", "[core][large_array]") {
   output_vector<std::int64_t> out;
-  out.resize(output_huge_bytes / sizeof(std::int64_t) + 3);  // output arrays are advised from 2 MiB, not 32
+  out.resize(output_huge_bytes / sizeof(std::int64_t) + 3);  // output arrays are advised from 8 MiB, not 32
   CHECK(address(out.data()) % huge_page_bytes == 0);
 #if defined(__linux__) && !defined(SALESMETRICS_NO_HUGE_PAGES)
   if (std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled")) CHECK(vm_flags_of(out.data()).find(" hg") != std::string::npos);

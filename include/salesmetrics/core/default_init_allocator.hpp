@@ -49,7 +49,7 @@ template <class T>
 using default_init_vector = std::vector<T, default_init_allocator<T>>;
 
 /// A vector for outputs written from start to end (result columns, per-row outputs): resize(n)
-/// does not touch the memory (see above), and from output_huge_bytes (2 MiB) on it is on huge
+/// does not touch the memory (see above), and from output_huge_bytes (8 MiB) on it is on huge
 /// pages, which fault in far faster than 4 KiB ones (large_array_allocator.hpp).
 template <class T>
 using output_vector = std::vector<T, default_init_allocator<T, large_array_allocator<T, output_huge_bytes>>>;

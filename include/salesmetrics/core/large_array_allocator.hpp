@@ -16,13 +16,16 @@
 // costs a 2 MiB clear at its first fault (and, where THP defragmentation is on for advised memory,
 // as with Debian's "madvise" default, possibly a wait for compaction). Advised from 2 MiB, Q5 at
 // 10M (two 10.5 MB states at 2 threads) took 110-173 ms in the harness instead of 86-94.
-// - output_huge_bytes (2 MiB, output_vector in default_init_allocator.hpp): arrays written from
+// - output_huge_bytes (8 MiB, output_vector in default_init_allocator.hpp): arrays written from
 //   start to end (result columns, per-row outputs), where every page is used and what counts is
 //   the cost of a first touch. That cost varies by machine by an order of magnitude: on a 2-vCPU
 //   AMD EPYC virtual machine (2026-12-07) a 4 KiB page's first touch took 9.2 us and a 2 MiB
 //   page's 21-44 us (the first 2 MiB pages of a process 0.5 ms each: compaction), so 400 MB of
 //   4 KiB pages took 940 ms to fault in against 21-44 ms on huge pages. Q2 of the peers' harness
-//   at 100M (1.7 million result rows) took 0.51-0.74 s on 4 KiB pages and 0.23-0.31 s on huge ones.
+//   at 100M (1.7 million result rows) took 0.51-0.74 s on 4 KiB pages and 0.17-0.31 s on huge ones.
+//   Why not from 2 MiB: a partly used last page costs up to 2 MiB of memory, which counts for
+//   arrays of a few MB. Advised from 2 MiB, the harness at 10M peaked at 461 MiB instead of 397
+//   with no time gained; from 8 MiB, at 100M, it peaked 109 MiB lower than from 2 MiB, as fast.
 // A latency-bound service that prefers 4 KiB pages everywhere defines SALESMETRICS_NO_HUGE_PAGES
 // before including. The rounding costs under 2 MiB of address space per array.
 #pragma once
@@ -42,7 +45,7 @@ SALESMETRICS_BEGIN_NAMESPACE
 inline constexpr std::size_t cache_line_bytes = 64;
 inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
 inline constexpr std::size_t huge_array_bytes = std::size_t{32} << 20;  // random access: advised from here
-inline constexpr std::size_t output_huge_bytes = std::size_t{2} << 20;  // written in full: advised from here
+inline constexpr std::size_t output_huge_bytes = std::size_t{8} << 20;  // written in full: advised from here
 
 namespace detail {
 /// Allocates `bytes`; a request of `huge_from` bytes or more is aligned and advised as above.

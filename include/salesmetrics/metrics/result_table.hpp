@@ -90,7 +90,7 @@ inline std::string csv_quote(std::string_view s) {
 /// The raw values of one key component, by row. The engine sizes it and its threads write every
 /// row, so resize() does not zero-fill it first on one thread (with the label indexes: Q2's labels
 /// at 100M on 2 threads, 1.7 million groups, 36.5 -> 31 ms). Like every result column it is an
-/// output_vector: on huge pages from 2 MiB, because first touches of 4 KiB pages can cost more
+/// output_vector: on huge pages from 8 MiB, because first touches of 4 KiB pages can cost more
 /// than computing the rows (core/large_array_allocator.hpp).
 using key_value_column = output_vector<std::int64_t>;
 
