@@ -96,6 +96,10 @@ TEST_CASE("output_vector: resize leaves trivial elements as allocated, on a larg
   std::uint8_t* small = large_array_allocator<std::uint8_t, output_huge_bytes>().allocate(output_huge_bytes - 1);
   CHECK(address(small) % cache_line_bytes == 0);  // just under: an ordinary allocation
   large_array_allocator<std::uint8_t, output_huge_bytes>().deallocate(small, output_huge_bytes - 1);
+  // An output's small array needs only its type's alignment (a plain new, from glibc's heap).
+  output_vector<double> few(1000, 2.5);
+  CHECK(address(few.data()) % alignof(double) == 0);
+  CHECK(few[999] == 2.5);
   out.back() = 42;
   out.resize(out.size() + 1, 7);  // the valued overloads still initialise
   CHECK(out.back() == 7);

@@ -52,6 +52,6 @@ using default_init_vector = std::vector<T, default_init_allocator<T>>;
 /// does not touch the memory (see above), and from output_huge_bytes (8 MiB) on it is on huge
 /// pages, which fault in far faster than 4 KiB ones (large_array_allocator.hpp).
 template <class T>
-using output_vector = std::vector<T, default_init_allocator<T, large_array_allocator<T, output_huge_bytes>>>;
+using output_vector = std::vector<T, default_init_allocator<T, large_array_allocator<T, output_huge_bytes, alignof(T)>>>;
 
 SALESMETRICS_END_NAMESPACE
