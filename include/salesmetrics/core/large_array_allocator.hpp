@@ -1,7 +1,8 @@
 // salesmetrics/core/large_array_allocator.hpp: an allocator for the library's large arrays.
 //
-// Every allocation starts on a cache line, so that a slot array's states never straddle two lines
-// more than their size requires. An allocation of HugeFrom bytes or more also starts on a 2 MiB
+// Below HugeFrom an allocation starts on a cache line (SmallAlignment), so that a slot array's
+// states never straddle two lines more than their size requires; output arrays ask only for
+// their type's alignment. An allocation of HugeFrom bytes or more also starts on a 2 MiB
 // boundary, is rounded up to whole 2 MiB pages and, on Linux, is advised as transparent huge
 // pages (madvise MADV_HUGEPAGE; a no-op where THP is off: the memory then stays in 4 KiB pages).
 // Two thresholds, for two reasons:
@@ -22,10 +23,10 @@
 //   AMD EPYC virtual machine (2026-12-07) a 4 KiB page's first touch took 9.2 us and a 2 MiB
 //   page's 21-44 us (the first 2 MiB pages of a process 0.5 ms each: compaction), so 400 MB of
 //   4 KiB pages took 940 ms to fault in against 21-44 ms on huge pages. Q2 of the peers' harness
-//   at 100M (1.7 million result rows) took 0.51-0.74 s on 4 KiB pages and 0.17-0.31 s on huge ones.
+//   at 100M (1.7 million result rows) took 0.46-0.74 s on 4 KiB pages and 0.17-0.31 s on huge ones.
 //   Why not from 2 MiB: a partly used last page costs up to 2 MiB of memory, which counts for
-//   arrays of a few MB. Advised from 2 MiB, the harness at 10M peaked at 461 MiB instead of 397
-//   with no time gained; from 8 MiB, at 100M, it peaked 109 MiB lower than from 2 MiB, as fast.
+//   arrays of a few MB. Advised from 2 MiB, the harness at 10M peaked at 450 MiB instead of 388
+//   with no time gained; from 8 MiB, at 100M, it peaked 108 MiB lower than from 2 MiB, as fast.
 // A latency-bound service that prefers 4 KiB pages everywhere defines SALESMETRICS_NO_HUGE_PAGES
 // before including. The rounding costs under 2 MiB of address space per array.
 #pragma once
