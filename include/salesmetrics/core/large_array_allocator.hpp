@@ -1,10 +1,12 @@
 // salesmetrics/core/large_array_allocator.hpp: an allocator for the library's large arrays.
 //
-// Below HugeFrom an allocation starts on a cache line (SmallAlignment), so that a slot array's
+// Below 128 KiB an allocation starts on a cache line (SmallAlignment), so that a slot array's
 // states never straddle two lines more than their size requires; output arrays ask only for
-// their type's alignment. An allocation of HugeFrom bytes or more also starts on a 2 MiB
-// boundary, is rounded up to whole 2 MiB pages and, on Linux, is advised as transparent huge
-// pages (madvise MADV_HUGEPAGE; a no-op where THP is off: the memory then stays in 4 KiB pages).
+// their type's alignment. From 128 KiB on it is a whole block of pages, kept for the next call
+// when freed (retained_memory.hpp: the page faults of mapping it again cost more than the work of
+// some queries). An allocation of HugeFrom bytes or more starts on a 2 MiB boundary, is whole 2 MiB
+// pages and, on Linux, is advised as transparent huge pages (madvise MADV_HUGEPAGE; a no-op
+// where THP is off: the memory then stays in 4 KiB pages).
 // Two thresholds, for two reasons:
 // - huge_array_bytes (32 MiB, large_vector): arrays read at random. The engine reads group states
 //   and reply states at random. In an array of hundreds
@@ -28,44 +30,40 @@
 //   arrays of a few MB. Advised from 2 MiB, the harness at 10M peaked at 450 MiB instead of 388
 //   with no time gained; from 8 MiB, at 100M, it peaked 108 MiB lower than from 2 MiB, as fast.
 // A latency-bound service that prefers 4 KiB pages everywhere defines SALESMETRICS_NO_HUGE_PAGES
-// before including. The rounding costs under 2 MiB of address space per array.
+// before including. The size classes cost at most 12.5 % more address space per array (untouched
+// pages take no memory).
 #pragma once
 #include <salesmetrics/core/config.hpp>
+#include <salesmetrics/core/retained_memory.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <new>
 #include <vector>
 
-#if defined(__linux__) && !defined(SALESMETRICS_NO_HUGE_PAGES)
-#include <sys/mman.h>
-#endif
-
 SALESMETRICS_BEGIN_NAMESPACE
 
 inline constexpr std::size_t cache_line_bytes = 64;
-inline constexpr std::size_t huge_page_bytes = std::size_t{2} << 20;
 inline constexpr std::size_t huge_array_bytes = std::size_t{32} << 20;  // random access: advised from here
 inline constexpr std::size_t output_huge_bytes = std::size_t{8} << 20;  // written in full: advised from here
 
 namespace detail {
 /// Allocates `bytes`; a request of `huge_from` bytes or more is aligned and advised as above.
-/// Below it, an alignment of at most the default new's is a plain new: glibc serves it from its
-/// heap, reusing freed memory, where an over-aligned one took twice the page faults (Q2 of the
-/// harness at 10M: 2,827 against 1,461 a call).
+/// From retain_from_bytes (128 KiB) on, the block is mapped whole and kept for reuse when freed
+/// (retained_memory.hpp). Below it, an alignment of at most the default new's is a plain new:
+/// glibc serves it from its heap, reusing freed memory, where an over-aligned one took twice the
+/// page faults (Q2 of the harness at 10M: 2,827 against 1,461 a call).
 [[nodiscard]] inline void* allocate_large_array(std::size_t bytes, std::size_t alignment, std::size_t huge_from) {
-  if (bytes < huge_from && alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(bytes);
-  if (bytes < huge_from) return ::operator new(bytes, std::align_val_t{alignment});
-  const std::size_t rounded = (bytes + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
-  void* p = ::operator new(rounded, std::align_val_t{huge_page_bytes});
-#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(SALESMETRICS_NO_HUGE_PAGES)
-  (void)::madvise(p, rounded, MADV_HUGEPAGE);  // advice only: failure leaves 4 KiB pages
-#endif
-  return p;
+  if (bytes >= retain_from_bytes)
+    return retained_blocks::instance().take(bytes, bytes >= huge_from ? block_kind::huge_pages : block_kind::pages);
+  if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator new(bytes);
+  return ::operator new(bytes, std::align_val_t{alignment});
 }
 inline void free_large_array(void* p, std::size_t bytes, std::size_t alignment, std::size_t huge_from) noexcept {
-  if (bytes < huge_from && alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
-  ::operator delete(p, std::align_val_t{bytes < huge_from ? alignment : huge_page_bytes});
+  if (bytes >= retain_from_bytes)
+    return retained_blocks::instance().give(p, bytes, bytes >= huge_from ? block_kind::huge_pages : block_kind::pages);
+  if (alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) return ::operator delete(p);
+  ::operator delete(p, std::align_val_t{alignment});
 }
 }  // namespace detail
 
@@ -74,6 +72,8 @@ inline void free_large_array(void* p, std::size_t bytes, std::size_t alignment, 
 template <class T, std::size_t HugeFrom = huge_array_bytes, std::size_t SmallAlignment = cache_line_bytes>
 class large_array_allocator {
   static_assert(HugeFrom >= huge_page_bytes, "salesmetrics::large_array_allocator: huge pages from less than one huge page");
+  static_assert(std::max(SmallAlignment, alignof(T)) <= small_page_bytes,
+                "salesmetrics::large_array_allocator: an alignment beyond a 4 KiB page (blocks from 128 KiB are page-aligned)");
 
  public:
   using value_type = T;

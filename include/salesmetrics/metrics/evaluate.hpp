@@ -965,7 +965,7 @@ class engine {
       std::uint32_t* const c = at[t].data();
       each_row(chunk(t), chunk(t + 1), [c, block_bits](std::size_t, std::uint64_t code) { ++c[code >> block_bits]; });
     });
-    std::vector<std::uint32_t> block_start(blocks + 1, 0);
+    large_vector<std::uint32_t> block_start(blocks + 1, 0);
     std::uint32_t total = 0;
     for (std::size_t k = 0; k < blocks; ++k) {
       block_start[k] = total;
