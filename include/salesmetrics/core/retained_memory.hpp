@@ -3,8 +3,8 @@
 // Why: an evaluation allocates its scratch and result arrays afresh and frees them when done.
 // glibc gives freed blocks of that size back to the kernel (it unmaps them, or trims the top of
 // its heap), so the next call takes a page fault for every 4 KiB it touches again. Q2 of the
-// peers' harness at 10M on 1 thread (2-vCPU AMD EPYC VM, 9.2 us a fault): 1,419 faults a call,
-// 13 ms of its 36. The large arrays (large_array_allocator.hpp) therefore take their blocks of
+// peers' harness at 10M on 1 thread (2-vCPU AMD EPYC VM, 9.2 us a fault): 1,319-1,419 faults a
+// call, 13 ms of its 36 (session 14); with kept blocks 0, and 15-18 ms instead of 29-30. The large arrays (large_array_allocator.hpp) therefore take their blocks of
 // retain_from (128 KiB) bytes or more from here:
 // - A block is mapped in a size class: whole 4 KiB pages (2 MiB pages for huge-page arrays),
 //   rounded up to 4 significant bits of the page count, so at most 12.5 % more address space;
@@ -24,7 +24,8 @@
 // - release_retained_memory() hands every kept block back; set_retained_memory_limit(0) stops
 //   keeping. Sanitizer builds keep nothing unless a limit is set, and take their blocks from
 //   operator new, so that use after free and overflows stay visible.
-// Thread-safe: one mutex, taken a few times per evaluation, never per row.
+// Thread-safe: one mutex, taken a few times per evaluation, never per row; blocks are unmapped
+// under it only when the kept set shrinks.
 #pragma once
 #include <salesmetrics/core/config.hpp>
 
@@ -101,7 +102,6 @@ class retained_blocks {
   [[nodiscard]] void* take(std::size_t bytes, block_kind kind) {
     if (bytes > (std::size_t{1} << 62)) throw std::bad_alloc();
     const std::size_t size = block_class_bytes(bytes, kind);
-    std::vector<block> surplus;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       for (std::size_t k = kept_.size(); k-- > 0;)
@@ -116,16 +116,10 @@ class retained_blocks {
       // None: hand back the least recently freed blocks, as many as it takes for kept + live
       // to stay within 1.25x the largest live so far (or the new live, if that is larger).
       const std::size_t allowed = std::max(peak_live_bytes_ + peak_live_bytes_ / 4, live_bytes_ + size);
-      std::size_t evicted = 0, count = 0;
-      while (count < kept_.size() && kept_bytes_ - evicted + live_bytes_ + size > allowed) evicted += kept_[count++].bytes;
-      surplus.assign(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(count));
-      kept_.erase(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(count));
-      kept_bytes_ -= evicted;
-      handed_back_ += count;
+      hand_back_oldest_while([&](std::size_t) { return kept_bytes_ + live_bytes_ + size > allowed; });
       ++mapped_;
       note_taken(size);
     }
-    for (const block& b : surplus) unmap(b);  // outside the lock: munmap takes time
     try {
       return map(size, kind);
     } catch (...) {
@@ -138,55 +132,30 @@ class retained_blocks {
   /// Keeps `p` (from take(bytes, kind)) for the next take of its class, or hands it back.
   void give(void* p, std::size_t bytes, block_kind kind) noexcept {
     const block freed{p, block_class_bytes(bytes, kind), kind};
-    std::vector<block> surplus;
-    bool kept = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       live_bytes_ -= freed.bytes;
       const std::size_t limit = limit_.load(std::memory_order_relaxed);
-      if (freed.bytes <= limit) {
-        try {
-          if (kept_.capacity() == 0) kept_.reserve(max_blocks);
-          std::size_t count = 0, evicted = 0;  // room under the limit and the block count
-          while (count < kept_.size() && (kept_bytes_ - evicted + freed.bytes > limit || kept_.size() - count >= max_blocks))
-            evicted += kept_[count++].bytes;
-          surplus.assign(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(count));
-          kept_.erase(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(count));
-          kept_bytes_ -= evicted;
-          handed_back_ += count;
-          kept_.push_back(freed);
-          kept_bytes_ += freed.bytes;
-          kept = true;
-        } catch (...) {  // no memory for the bookkeeping: hand the block back instead
-        }
+      if (freed.bytes <= limit && reserve_bookkeeping()) {
+        // Room under the limit and the block count (then push_back cannot throw).
+        hand_back_oldest_while([&](std::size_t left) { return kept_bytes_ + freed.bytes > limit || left >= max_blocks; });
+        kept_.push_back(freed);
+        kept_bytes_ += freed.bytes;
+        return;
       }
-      if (!kept) ++handed_back_;
+      ++handed_back_;
     }
-    for (const block& b : surplus) unmap(b);
-    if (!kept) unmap(freed);
+    unmap(freed);
   }
 
   /// Hands back the kept blocks beyond `limit` bytes (0: all, and the largest live so far
   /// starts again from what is live now); returns the bytes handed back.
   std::size_t trim(std::size_t limit) noexcept {
-    std::vector<block> surplus;
-    std::size_t evicted = 0;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      std::size_t count = 0;
-      while (count < kept_.size() && kept_bytes_ - evicted > limit) evicted += kept_[count++].bytes;
-      try {
-        surplus.assign(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(count));
-      } catch (...) {  // unmapped under the lock instead
-        for (std::size_t k = 0; k < count; ++k) unmap(kept_[k]);
-      }
-      kept_.erase(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(count));
-      kept_bytes_ -= evicted;
-      handed_back_ += count;
-      if (limit == 0) peak_live_bytes_ = live_bytes_;
-    }
-    for (const block& b : surplus) unmap(b);
-    return evicted;
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::size_t before = kept_bytes_;
+    hand_back_oldest_while([&](std::size_t) { return kept_bytes_ > limit; });
+    if (limit == 0) peak_live_bytes_ = live_bytes_;
+    return before - kept_bytes_;
   }
 
   void set_limit(std::size_t bytes) noexcept {
@@ -213,6 +182,32 @@ class retained_blocks {
   void note_taken(std::size_t size) noexcept {  // under the lock
     live_bytes_ += size;
     peak_live_bytes_ = std::max(peak_live_bytes_, live_bytes_);
+  }
+
+  /// Under the lock: unmaps the least recently freed blocks while `more(blocks kept)` holds.
+  /// Unmapped under the lock: it happens only when the kept set has to shrink, and needs no
+  /// allocation, so give() and trim() stay noexcept.
+  template <class More>
+  void hand_back_oldest_while(More&& more) noexcept {
+    std::size_t count = 0;
+    while (count < kept_.size() && more(kept_.size() - count)) {
+      unmap(kept_[count]);
+      kept_bytes_ -= kept_[count].bytes;
+      ++count;
+    }
+    kept_.erase(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(count));
+    handed_back_ += count;
+  }
+
+  /// Under the lock: room for max_blocks entries, reserved once; false if that allocation fails.
+  [[nodiscard]] bool reserve_bookkeeping() noexcept {
+    if (kept_.capacity() >= max_blocks) return true;
+    try {
+      kept_.reserve(max_blocks);
+      return true;
+    } catch (...) {
+      return false;
+    }
   }
 
   [[nodiscard]] static void* map(std::size_t size, block_kind kind) {
