@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -143,6 +144,71 @@ TEST_CASE("evaluate_with_replies falls back to the reply column where one sweep 
   crm_data subjects = reltest::random_history(6, 3000);
   sort_by_ts(subjects.activities);
   check_sets<rel::their_threaded_emails, rel::our_replies, rel::their_replies>(subjects.view(), mx::group::contact, {});
+}
+
+TEST_CASE("evaluate_with_replies keeps the groups whose rows pair no e-mail", "[relationship][replies]") {
+  // The reply leaves update on paired e-mails only, so the sweep adds only those and the other
+  // rows just make their groups: rep 4 has only calls, rep 3 only e-mails without a thread,
+  // and both must still be groups (0 e-mails, NaN rate), as a pass over every row makes them.
+  crm_data d = tied_history(11, 20000);
+  auto& a = d.activities;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a.rep_id[i] == 4) a.type[i] = activity_type::phone_call;
+    if (a.rep_id[i] == 3) a.thread_id[i] = no_id;
+  }
+  const crm_view v = d.view();
+  STATIC_REQUIRE(rel::detail::paired_emails_update_all<mx::metric_set<rel::their_threaded_emails, rel::our_replies>::leaves>::value);
+  STATIC_REQUIRE(!rel::detail::paired_emails_update_all<mx::metric_set<rel::our_replies, mx::activity_count>::leaves>::value);
+  const auto t = rel::evaluate_with_replies<rel::their_threaded_emails, rel::our_reply_rate>(v, mx::group::rep);
+  REQUIRE(t.rows() == 5);
+  CHECK(t.template column<rel::their_threaded_emails>()[3] == 0);
+  CHECK(t.template column<rel::their_threaded_emails>()[4] == 0);
+  CHECK(std::isnan(t.template column<rel::our_reply_rate>()[4]));
+  CHECK(t.template column<rel::their_threaded_emails>()[0] > 0);
+  check_all(v, mx::group::rep, {});
+  check_all(v, mx::group::by(mx::group::rep, mx::group::contact), {});
+  const time_window last_week{from_unix(reltest::t_ref - 7 * reltest::day_s), from_unix(reltest::t_ref)};
+  check_sets<rel::their_threaded_emails, rel::our_replies, rel::our_median_reply_hours>(v, mx::group::contact,
+                                                                                        mx::evaluate_options{.window = last_week});
+}
+
+TEST_CASE("the leaves declaring updates_paired_emails_only change no state on the other rows", "[relationship][replies]") {
+  // The promise evaluate_with_replies relies on: a row whose reply annotation is not_threaded
+  // (no e-mail, no thread, scheduled, or the side not paired) leaves the state as it was.
+  const crm_data d = tied_history(12, 4000);
+  const crm_view v = d.view();
+  const rel::reply_annotation pairs = rel::pair_replies(v, seq);
+  rel::annotated_view av = rel::detail::reply_evaluation_view(v, {});
+  av.reply_ts = pairs.reply_ts;
+  mx::eval_context c;
+  c.data = &av;
+  std::size_t others = 0, threaded = 0;
+  rel::reply_stats<direction::inbound>::state ours{}, ours_paired{};
+  rel::reply_stats<direction::outbound>::state theirs{}, theirs_paired{};
+  rel::reply_delays<direction::inbound>::state our_delays{};
+  rel::reply_delays<direction::outbound>::state their_delays{};
+  STATIC_REQUIRE(rel::detail::updates_paired_emails_only<rel::reply_stats<direction::inbound>>());
+  STATIC_REQUIRE(rel::detail::updates_paired_emails_only<rel::reply_delays<direction::outbound>>());
+  for (std::size_t i = 0; i < v.activities.size(); ++i) {
+    if (av.reply_of_row(i) != rel::not_threaded) {
+      ++threaded;
+      rel::reply_stats<direction::inbound>::update(ours_paired, v.activities, i, c);
+      rel::reply_stats<direction::outbound>::update(theirs_paired, v.activities, i, c);
+      continue;
+    }
+    ++others;
+    rel::reply_stats<direction::inbound>::update(ours, v.activities, i, c);
+    rel::reply_stats<direction::outbound>::update(theirs, v.activities, i, c);
+    rel::reply_delays<direction::inbound>::update(our_delays, v.activities, i, c);
+    rel::reply_delays<direction::outbound>::update(their_delays, v.activities, i, c);
+  }
+  REQUIRE(others > 1000);
+  REQUIRE(threaded > 500);
+  CHECK((ours.emails == 0 && ours.replied == 0 && ours.delay_sum == 0));
+  CHECK((theirs.emails == 0 && theirs.replied == 0 && theirs.delay_sum == 0));
+  CHECK(our_delays.delays.values.empty());
+  CHECK(their_delays.delays.values.empty());
+  CHECK((ours_paired.replied > 0 && theirs_paired.replied > 0));  // the paired rows do change them
 }
 
 TEST_CASE("evaluate_with_replies without e-mails, threads or rows", "[relationship][replies]") {

@@ -11,3 +11,11 @@
 
 #define SALESMETRICS_BEGIN_NAMESPACE namespace salesmetrics { inline namespace v0 {
 #define SALESMETRICS_END_NAMESPACE } }
+
+// A function the hot per-row loops call, which must be inlined into them: GCC otherwise keeps
+// some such small functions out of line (a call per row).
+#if defined(__GNUC__)
+#define SALESMETRICS_HOT_INLINE [[gnu::always_inline]]
+#else
+#define SALESMETRICS_HOT_INLINE
+#endif

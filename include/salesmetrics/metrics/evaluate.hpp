@@ -779,6 +779,21 @@ class engine {
   void accumulate_activity_rows(accumulation& a, std::span<const std::uint32_t> rows) const {
     accumulate_rows(a, row_list{rows.data(), rows.size()}, every_row{});
   }
+  /// Whether touch_activity_rows can mark groups apart from their updates (dense keys: a group
+  /// is a flag by code; hashed groups are only made by an update).
+  [[nodiscard]] bool touches_apart() const noexcept { return dense_; }
+  /// Marks the groups of rows [begin, end) that the window keeps and `owner` does not skip, and
+  /// updates no state. For a caller that knows which rows change a state (a reply sweep and the
+  /// e-mails it paired): touching the range and adding the listed rows gives the partial that
+  /// adding the range gives, at the cost of a key per row instead of every leaf's update.
+  /// Needs touches_apart().
+  template <class Owner>
+  void touch_activity_rows(accumulation& a, std::size_t begin, std::size_t end, const Owner& owner) const {
+    const activity_view& v = data_.activities;
+    const bool windowed = a.ctx_.window.from != time_window{}.from || a.ctx_.window.to != time_window{}.to;
+    if (windowed) touch_rows_of<true>(a, v, begin, end, owner);
+    else touch_rows_of<false>(a, v, begin, end, owner);
+  }
   [[nodiscard]] partial take(accumulation& a) const { return to_partial(a.cs_); }
 
  private:
@@ -804,6 +819,28 @@ class engine {
     else if (dense_) update_rows<activities_table, A, true, false>(a.cs_, a.ctx_, v, rows, owner, leaves);
     else if (windowed) update_rows<activities_table, A, false, true>(a.cs_, a.ctx_, v, rows, owner, leaves);
     else update_rows<activities_table, A, false, false>(a.cs_, a.ctx_, v, rows, owner, leaves);
+  }
+
+  /// touch_activity_rows: update_rows_of's row tests and key, and the group's flag.
+  template <bool Windowed, class Owner>
+  void touch_rows_of(accumulation& a, const activity_view& view, std::size_t begin, std::size_t end, const Owner& owner) const {
+    using T = activities_table;
+    using A = anchor::activity_time;
+    const activity_view v = view;  // (locals: the flag stores could alias the view's fields)
+    const eval_context& ctx = a.ctx_;
+    const time_window window = ctx.window;
+    const std::tuple<bound<Ks>...> key = bound_;
+    const std::array<std::uint64_t, arity> stride = stride_;
+    std::uint8_t* const touched = a.cs_.touched.data();
+    for (std::size_t i = begin; i < end; ++i) {
+      if constexpr (Owner::skips)
+        if (owner.skip(i)) continue;
+      const timestamp t = A::of(v, i);
+      if constexpr (Windowed && !anchor_ignores_window<A>)
+        if (!window.contains(t)) continue;
+      if (!selected<T, A>(v, i, ctx)) continue;
+      touched[code_of<T>(key, stride, ctx, v, i, t)] = 1;
+    }
   }
 
   // The hot loop. Everything it reads besides the columns is copied into locals first: a store

@@ -13,7 +13,12 @@
 //   static constexpr reply_sides replies_read = reply_sides::ours;   // or theirs, both
 // (ours: the replies to the customer's inbound e-mails; theirs: to our outbound ones):
 // evaluate_with_replies (reply_evaluation.hpp) pairs only the sides its leaves declare, and
-// both when any of its leaves declares nothing.
+// both when any of its leaves declares nothing. A leaf whose update leaves its state unchanged
+// on every row whose reply_of_row is not_threaded (all but the threaded e-mails of the sides
+// paired) may declare
+//   static constexpr bool updates_paired_emails_only = true;
+// when every leaf of a set does, evaluate_with_replies updates the states from those e-mails
+// alone (the other rows only make their groups).
 #pragma once
 #include <salesmetrics/core/config.hpp>
 #include <salesmetrics/metrics/context.hpp>

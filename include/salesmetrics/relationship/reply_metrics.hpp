@@ -50,7 +50,7 @@ struct reply_outcome {
   std::int64_t delay = 0;
 };
 template <direction Answered>
-[[nodiscard]] inline reply_outcome reply_of(const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
+[[nodiscard]] SALESMETRICS_HOT_INLINE inline reply_outcome reply_of(const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
   const annotated_view& a = annotated(c);
   const std::int64_t reply = a.reply_of_row(i);  // not_threaded covers scheduled rows, other types and sides too
   const timestamp t = v.ts[i];
@@ -68,10 +68,11 @@ template <direction Answered>
 struct reply_stats {
   static constexpr std::string_view name = Answered == direction::inbound ? "our_reply_stats" : "their_reply_stats";
   static constexpr reply_sides replies_read = Answered == direction::inbound ? reply_sides::ours : reply_sides::theirs;
+  static constexpr bool updates_paired_emails_only = true;  // reply_of counts no not_threaded row
   using table = metrics::activities_table;
   using state = reply_counts;
   using result_type = reply_counts;
-  static void update(state& s, const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
+  SALESMETRICS_HOT_INLINE static void update(state& s, const activity_view& v, std::size_t i, const metrics::eval_context& c) noexcept {
     const detail::reply_outcome o = detail::reply_of<Answered>(v, i, c);
     s.emails += o.counts;
     s.replied += o.answered;
@@ -91,6 +92,7 @@ template <direction Answered>
 struct reply_delays {
   static constexpr std::string_view name = Answered == direction::inbound ? "our_reply_delays" : "their_reply_delays";
   static constexpr reply_sides replies_read = Answered == direction::inbound ? reply_sides::ours : reply_sides::theirs;
+  static constexpr bool updates_paired_emails_only = true;
   using table = metrics::activities_table;
   struct state {
     metrics::detail::value_list delays;

@@ -144,7 +144,7 @@ struct rows_in_order {
   const timestamp* ts;
   timestamp from;
   [[nodiscard]] static constexpr std::size_t row(std::size_t p) noexcept { return p; }
-  [[nodiscard]] std::uint32_t slot(std::size_t p) const noexcept {
+  [[nodiscard]] SALESMETRICS_HOT_INLINE std::uint32_t slot(std::size_t p) const noexcept {
     const bool yes = type[p] == activity_type::email && (status == nullptr || status[p] == activity_status::completed) &&
                      thread_id[p] >= 0 && ts[p] >= from;
     return yes ? static_cast<std::uint32_t>(thread_id[p]) : no_slot;
