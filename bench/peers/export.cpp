@@ -292,22 +292,28 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) try {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s N OUTDIR [--bin-only] [--seed S]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s N OUTDIR [--bin-only] [--seed S] [--reps R]\n", argv[0]);
     return 2;
   }
   const std::size_t n = std::stoull(argv[1]);
   const fs::path out = argv[2];
   bool bin_only = false;
   std::uint64_t seed = 42;
+  std::size_t reps = 0;  // 0: the population for_activities(n) sizes (n / 5000)
   for (int i = 3; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--bin-only") bin_only = true;
     else if (a == "--seed" && i + 1 < argc) seed = std::stoull(argv[++i]);
+    // Another rep count with the rest of the population as for_activities(n): measures how
+    // the per-rep states' size changes a query's cost (bench/README, "Scaling").
+    else if (a == "--reps" && i + 1 < argc) reps = std::stoull(argv[++i]);
     else fail("unknown argument " + std::string(a));
   }
 
   auto t0 = std::chrono::steady_clock::now();
-  const sm::crm_data data = sm::synthetic::generate(sm::synthetic::config::for_activities(n, seed));
+  sm::synthetic::config population = sm::synthetic::config::for_activities(n, seed);
+  if (reps != 0) population.reps = reps;
+  const sm::crm_data data = sm::synthetic::generate(population);
   const double gen_s = seconds_since(t0);
   const sm::crm_view v = data.view();
 
