@@ -4,8 +4,9 @@
 // glibc gives freed blocks of that size back to the kernel (it unmaps them, or trims the top of
 // its heap), so the next call takes a page fault for every 4 KiB it touches again. Q2 of the
 // peers' harness at 10M on 1 thread (2-vCPU AMD EPYC VM, 9.2 us a fault): 1,319-1,419 faults a
-// call, 13 ms of its 36 (session 14); with kept blocks 0, and 15-18 ms instead of 29-30. The large arrays (large_array_allocator.hpp) therefore take their blocks of
-// retain_from (128 KiB) bytes or more from here:
+// call, 13 ms of its 36 (session 14); with kept blocks 0, and 15-18 ms instead of 29-30. The
+// large arrays (large_array_allocator.hpp) therefore take their blocks of retain_from
+// (128 KiB) bytes or more from here:
 // - A block is mapped in a size class: whole 4 KiB pages (2 MiB pages for huge-page arrays),
 //   rounded up to 4 significant bits of the page count, so at most 12.5 % more address space;
 //   pages never touched take no memory.

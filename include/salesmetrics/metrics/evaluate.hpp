@@ -779,20 +779,14 @@ class engine {
   void accumulate_activity_rows(accumulation& a, std::span<const std::uint32_t> rows) const {
     accumulate_rows(a, row_list{rows.data(), rows.size()}, every_row{});
   }
-  /// Whether touch_activity_rows can mark groups apart from their updates (dense keys: a group
-  /// is a flag by code; hashed groups are only made by an update).
-  [[nodiscard]] bool touches_apart() const noexcept { return dense_; }
-  /// Marks the groups of rows [begin, end) that the window keeps and `owner` does not skip, and
-  /// updates no state. For a caller that knows which rows change a state (a reply sweep and the
-  /// e-mails it paired): touching the range and adding the listed rows gives the partial that
-  /// adding the range gives, at the cost of a key per row instead of every leaf's update.
-  /// Needs touches_apart().
+  /// Makes the groups of rows [begin, end) that the window keeps and `owner` does not skip, and
+  /// updates no state: the ordinary pass with no leaf. For a caller that knows which rows change
+  /// a state (a reply sweep and the e-mails it paired): touching the range and adding the listed
+  /// rows gives the partial that adding the range gives, at the cost of a key per row instead
+  /// of every leaf's update.
   template <class Owner>
   void touch_activity_rows(accumulation& a, std::size_t begin, std::size_t end, const Owner& owner) const {
-    const activity_view& v = data_.activities;
-    const bool windowed = a.ctx_.window.from != time_window{}.from || a.ctx_.window.to != time_window{}.to;
-    if (windowed) touch_rows_of<true>(a, v, begin, end, owner);
-    else touch_rows_of<false>(a, v, begin, end, owner);
+    accumulate_rows<false>(a, row_range{begin, end}, owner);
   }
   [[nodiscard]] partial take(accumulation& a) const { return to_partial(a.cs_); }
 
@@ -809,38 +803,18 @@ class engine {
     [[nodiscard]] std::size_t size() const noexcept { return count; }
     [[nodiscard]] std::size_t operator[](std::size_t j) const noexcept { return rows[j]; }
   };
-  template <class Rows, class Owner>
+  /// Update = false: no leaf is updated, the rows only make their groups (touch_activity_rows).
+  template <bool Update = true, class Rows, class Owner>
   void accumulate_rows(accumulation& a, const Rows& rows, const Owner& owner) const {
     using A = anchor::activity_time;
     const activity_view& v = data_.activities;
-    constexpr auto leaves = std::make_index_sequence<leaves_of<activities_table, A>().size()>{};
+    constexpr std::size_t updated = Update ? leaves_of<activities_table, A>().size() : 0;
+    constexpr auto leaves = std::make_index_sequence<updated>{};
     const bool windowed = a.ctx_.window.from != time_window{}.from || a.ctx_.window.to != time_window{}.to;
     if (dense_ && windowed) update_rows<activities_table, A, true, true>(a.cs_, a.ctx_, v, rows, owner, leaves);
     else if (dense_) update_rows<activities_table, A, true, false>(a.cs_, a.ctx_, v, rows, owner, leaves);
     else if (windowed) update_rows<activities_table, A, false, true>(a.cs_, a.ctx_, v, rows, owner, leaves);
     else update_rows<activities_table, A, false, false>(a.cs_, a.ctx_, v, rows, owner, leaves);
-  }
-
-  /// touch_activity_rows: update_rows_of's row tests and key, and the group's flag.
-  template <bool Windowed, class Owner>
-  void touch_rows_of(accumulation& a, const activity_view& view, std::size_t begin, std::size_t end, const Owner& owner) const {
-    using T = activities_table;
-    using A = anchor::activity_time;
-    const activity_view v = view;  // (locals: the flag stores could alias the view's fields)
-    const eval_context& ctx = a.ctx_;
-    const time_window window = ctx.window;
-    const std::tuple<bound<Ks>...> key = bound_;
-    const std::array<std::uint64_t, arity> stride = stride_;
-    std::uint8_t* const touched = a.cs_.touched.data();
-    for (std::size_t i = begin; i < end; ++i) {
-      if constexpr (Owner::skips)
-        if (owner.skip(i)) continue;
-      const timestamp t = A::of(v, i);
-      if constexpr (Windowed && !anchor_ignores_window<A>)
-        if (!window.contains(t)) continue;
-      if (!selected<T, A>(v, i, ctx)) continue;
-      touched[code_of<T>(key, stride, ctx, v, i, t)] = 1;
-    }
   }
 
   // The hot loop. Everything it reads besides the columns is copied into locals first: a store
@@ -863,7 +837,7 @@ class engine {
   template <class T, class A, bool Dense, bool Windowed, bool NoStatus, class Rows, class Skip, std::size_t... L>
   void update_rows_of(chunk_state& cs, const eval_context& ctx, const typename T::view_type& view, const Rows& rows, const Skip& skip,
                       std::index_sequence<L...>) const {
-    constexpr auto idx = leaves_of<T, A>();
+    [[maybe_unused]] constexpr auto idx = leaves_of<T, A>();  // (no leaf: touch_activity_rows)
     typename T::view_type v = view;
     if constexpr (NoStatus) v.status = {};
     const time_window window = ctx.window;
@@ -875,7 +849,7 @@ class engine {
     // Pieces of at most the hot states' capacity (one piece unless a hot state could overflow).
     for (std::size_t j0 = 0; j0 < r.size();) {
       std::size_t j1 = r.size();
-      if constexpr (working::capacity < unlimited_rows) {
+      if constexpr (working::capacity < unlimited_rows && sizeof...(L) > 0) {  // (no leaf: nothing absorbed)
         if (cs.absorbed == working::capacity) spill(cs);
         j1 = j0 + static_cast<std::size_t>(std::min<std::uint64_t>(r.size() - j0, working::capacity - cs.absorbed));
         cs.absorbed += j1 - j0;
@@ -889,7 +863,7 @@ class engine {
           if (!window.contains(t)) continue;
         if (!selected<T, A>(v, i, ctx)) continue;
         const std::uint64_t code = code_of<T>(key, stride, ctx, v, i, t);
-        work_type* st;
+        [[maybe_unused]] work_type* st;
         if constexpr (Dense) {
           touched[code] = 1;
           st = states + code;
