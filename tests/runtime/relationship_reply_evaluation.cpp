@@ -127,7 +127,7 @@ TEST_CASE("evaluate_with_replies on a synthetic history (dense thread ids, many 
   check_all(v, mx::group::rep, {});
   check_sets<rel::our_replies, rel::their_replies, rel::their_median_reply_hours>(v, mx::group::account, {});
   // (contact, opportunity): too many codes for dense slots, so hashed groups, which the
-  // paired-only pass makes without an update for the pairs that pair no e-mail
+  // paired-only pass makes without an update when none of their rows is a paired e-mail
   check_sets<rel::their_threaded_emails, rel::our_replies, rel::our_reply_rate>(v, mx::group::by(mx::group::contact, mx::group::opportunity), {});
   // the health inputs read the customer's replies to our e-mails
   check_sets<rel::health_score<>, rel::health_responsiveness<>, rel::our_replies>(
